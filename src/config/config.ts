@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { TrawlError } from '../errors.js';
+import { SOURCE_IDS, type SourceId } from '../domain.js';
+import { type MinSpeed, parseDuration, parseMinSpeed, parseSize } from './units.js';
+
+/** Trawl's settings, parsed once and frozen. Durations are milliseconds, sizes bytes. */
+export interface Config {
+  readonly requestTimeoutMs: number;
+  readonly sourceTimeoutMs: number;
+  readonly jobTimeoutMs: number;
+  readonly maxConcurrentSources: number;
+  readonly minSpeed: MinSpeed;
+  readonly maxFileSize: number;
+  readonly maxPixels: number;
+  readonly allowPrivateNetworks: boolean;
+  readonly allowHosts: readonly string[];
+  readonly downloadConcurrency: number;
+  readonly hostConcurrency: number;
+  readonly maxRedirects: number;
+  readonly userAgent: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly heartbeatIntervalMs: number;
+  readonly stuckAfterMs: number;
+  readonly apiToken: string | undefined;
+  /** API keys by env var name (`PEXELS_API_KEY`, …); absent when not set. */
+  readonly keys: Readonly<Record<string, string>>;
+  /** `TRAWL_ORIGIN_<ID>` overrides by source id (scheme://host:port, no path). */
+  readonly origins: Readonly<Partial<Record<SourceId, string>>>;
+  /** Where each setting's value came from, by setting name (for `trawl doctor` and the CONFIG log). */
+  readonly provenance: Readonly<Record<string, ValueOrigin>>;
+}
+
+export type ValueOrigin = 'default' | 'env' | '.env' | 'flag';
+
+/** Values given on the command line or in an API request; they win over the environment. */
+export interface ConfigOverrides {
+  requestTimeout?: string | number;
+  sourceTimeout?: string | number;
+  jobTimeout?: string | number;
+  maxConcurrentSources?: string | number;
+}
+
+export const VERSION = '0.1.0';
+export const API_KEY_VARS = ['PEXELS_API_KEY', 'PIXABAY_API_KEY', 'UNSPLASH_ACCESS_KEY'] as const;
+
+type Parser<T> = (text: string) => T | undefined;
+interface Setting<T> {
+  key: keyof Config;
+  vars: readonly string[];
+  fallback: string;
+  parse: Parser<T>;
+  expect: string;
+  flag?: keyof ConfigOverrides;
+}
+
+const positiveInt =
+  (max: number): Parser<number> =>
+  (t) => {
+    const n = Number(t.trim());
+    return Number.isInteger(n) && n >= 1 && n <= max ? n : undefined;
+  };
+const nonNegativeInt: Parser<number> = (t) => {
+  const n = Number(t.trim());
+  return Number.isInteger(n) && n >= 0 && n <= 100 ? n : undefined;
+};
+const bool: Parser<boolean> = (t) => {
+  const v = t.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  return undefined;
+};
+const text: Parser<string> = (t) => (t.trim() === '' ? undefined : t.trim());
+const list: Parser<string[]> = (t) =>
+  t
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const pixels: Parser<number> = (t) => {
+  const n = Number(t.trim().replace(/_/g, ''));
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+};
+
+const DURATION = 'a duration like 500ms, 10s, 5m, 1h or a number of seconds';
+const SETTINGS: Setting<unknown>[] = [
+  { key: 'requestTimeoutMs', vars: ['TRAWL_REQUEST_TIMEOUT', 'REQUEST_TIMEOUT'], fallback: '10s', parse: parseDuration, expect: DURATION, flag: 'requestTimeout' },
+  { key: 'sourceTimeoutMs', vars: ['TRAWL_SOURCE_TIMEOUT', 'SOURCE_TIMEOUT'], fallback: '30s', parse: parseDuration, expect: DURATION, flag: 'sourceTimeout' },
+  { key: 'jobTimeoutMs', vars: ['TRAWL_JOB_TIMEOUT', 'GLOBAL_JOB_TIMEOUT'], fallback: '300s', parse: parseDuration, expect: DURATION, flag: 'jobTimeout' },
+  { key: 'maxConcurrentSources', vars: ['TRAWL_MAX_CONCURRENT_SOURCES', 'MAX_CONCURRENT_SOURCES'], fallback: '5', parse: positiveInt(64), expect: 'a whole number from 1 to 64', flag: 'maxConcurrentSources' },
+  { key: 'minSpeed', vars: ['TRAWL_MIN_SPEED'], fallback: '16KiB/10s', parse: parseMinSpeed, expect: 'a speed like 16KiB/10s (bytes per second over a window) or 0' },
+  { key: 'maxFileSize', vars: ['TRAWL_MAX_FILE_SIZE'], fallback: '200MiB', parse: parseSize, expect: 'a size like 200MiB' },
+  { key: 'maxPixels', vars: ['TRAWL_MAX_PIXELS'], fallback: '100000000', parse: pixels, expect: 'a whole number of pixels' },
+  { key: 'allowPrivateNetworks', vars: ['TRAWL_ALLOW_PRIVATE_NETWORKS'], fallback: 'false', parse: bool, expect: 'true or false' },
+  { key: 'allowHosts', vars: ['TRAWL_ALLOW_HOSTS'], fallback: '', parse: list, expect: 'comma-separated addresses or CIDRs' },
+  { key: 'downloadConcurrency', vars: ['TRAWL_DOWNLOAD_CONCURRENCY'], fallback: '32', parse: positiveInt(1024), expect: 'a whole number from 1 to 1024' },
+  { key: 'hostConcurrency', vars: ['TRAWL_HOST_CONCURRENCY'], fallback: '16', parse: positiveInt(1024), expect: 'a whole number from 1 to 1024' },
+  { key: 'maxRedirects', vars: ['TRAWL_MAX_REDIRECTS'], fallback: '5', parse: nonNegativeInt, expect: 'a whole number from 0 to 100' },
+  { key: 'userAgent', vars: ['TRAWL_USER_AGENT'], fallback: `Trawl/${VERSION} (+https://github.com/trawl-media/trawl)`, parse: text, expect: 'a non-empty text' },
+  { key: 'dataDir', vars: ['TRAWL_DATA_DIR'], fallback: './data', parse: text, expect: 'a directory path' },
+  { key: 'heartbeatIntervalMs', vars: ['TRAWL_HEARTBEAT_INTERVAL'], fallback: '5s', parse: parseDuration, expect: DURATION },
+  { key: 'stuckAfterMs', vars: ['TRAWL_STUCK_AFTER'], fallback: '30s', parse: parseDuration, expect: DURATION },
+];
+
+/** Reads `<cwd>/.env` if present; a missing file is no error, an unreadable one is. */
+export function readDotEnv(cwd: string): Record<string, string> {
+  try {
+    return parseEnv(readFileSync(path.join(cwd, '.env'), 'utf8')) as Record<string, string>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new TrawlError('TRAWL_BAD_CONFIG', `cannot read ${path.join(cwd, '.env')}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Builds the config from flags, then the environment, then `.env`, then defaults. Every bad value
+ * is listed in one TRAWL_BAD_CONFIG error (`KEY=value: expected …`), so a user fixes all at once.
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: ConfigOverrides } = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const dotenv = readDotEnv(cwd);
+  const overrides = options.overrides ?? {};
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  const provenance: Record<string, ValueOrigin> = {};
+
+  const lookup = (vars: readonly string[]): { raw: string; name: string; from: ValueOrigin } | undefined => {
+    for (const name of vars) if (env[name] !== undefined) return { raw: env[name] ?? '', name, from: 'env' };
+    for (const name of vars) if (dotenv[name] !== undefined) return { raw: dotenv[name] ?? '', name, from: '.env' };
+    return undefined;
+  };
+
+  for (const s of SETTINGS) {
+    const flagValue = s.flag === undefined ? undefined : overrides[s.flag];
+    const found =
+      flagValue !== undefined && s.flag !== undefined
+        ? { raw: String(flagValue), name: `--${s.flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, from: 'flag' as const }
+        : lookup(s.vars);
+    const raw = found?.raw ?? s.fallback;
+    const parsed =
+      typeof flagValue === 'number' && s.parse === parseDuration ? parseDuration(flagValue) : s.parse(raw);
+    if (parsed === undefined) {
+      problems.push(`${found?.name ?? s.vars[0]}=${JSON.stringify(raw)}: expected ${s.expect}`);
+      continue;
+    }
+    values[s.key] = parsed;
+    provenance[s.key] = found?.from ?? 'default';
+  }
+
+  const keys: Record<string, string> = {};
+  for (const name of API_KEY_VARS) {
+    const found = lookup([name]);
+    if (found && found.raw.trim() !== '') {
+      keys[name] = found.raw.trim();
+      provenance[name] = found.from;
+    }
+  }
+
+  const origins: Partial<Record<SourceId, string>> = {};
+  for (const id of SOURCE_IDS) {
+    const name = `TRAWL_ORIGIN_${id.toUpperCase()}`;
+    const found = lookup([name]);
+    if (!found) continue;
+    const origin = parseOrigin(found.raw);
+    if (origin === undefined) problems.push(`${name}=${JSON.stringify(found.raw)}: expected an origin like http://127.0.0.1:9001`);
+    else {
+      origins[id] = origin;
+      provenance[name] = found.from;
+    }
+  }
+
+  const databaseUrl = lookup(['TRAWL_DATABASE_URL'])?.raw.trim() || undefined;
+  if (databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:|file:)/i.test(databaseUrl) && !databaseUrl.endsWith('.db')) {
+    problems.push(`TRAWL_DATABASE_URL=${JSON.stringify(databaseUrl)}: expected postgres://… or a SQLite file path`);
+  }
+  const apiToken = lookup(['TRAWL_API_TOKEN'])?.raw.trim() || undefined;
+
+  if (problems.length > 0) {
+    throw new TrawlError('TRAWL_BAD_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`, {
+      context: { problems },
+    });
+  }
+  return Object.freeze({
+    ...(values as Omit<Config, 'keys' | 'origins' | 'provenance' | 'databaseUrl' | 'apiToken'>),
+    dataDir: path.resolve(cwd, values.dataDir as string),
+    databaseUrl,
+    apiToken,
+    keys: Object.freeze(keys),
+    origins: Object.freeze(origins),
+    provenance: Object.freeze(provenance),
+  });
+}
+
+/** `http://host:port` from a URL-ish text; paths are not allowed (the source keeps its own paths). */
+function parseOrigin(raw: string): string | undefined {
+  try {
+    const url = new URL(raw.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return undefined;
+    return url.origin;
+  } catch {
+    return undefined;
+  }
+}

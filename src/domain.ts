@@ -1,0 +1,130 @@
+/**
+ * The words of the contract as types: jobs, source runs, candidates and items.
+ * Field names match the `--json` report and the HTTP API (camelCase).
+ */
+import type { ErrorCode } from './errors.js';
+
+export const SOURCE_IDS = [
+  'google_images',
+  'bing_images',
+  'duckduckgo_images',
+  'pexels',
+  'pixabay',
+  'unsplash',
+  'openverse',
+  'wikimedia_commons',
+  'nasa',
+] as const;
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+export function isSourceId(value: string): value is SourceId {
+  return (SOURCE_IDS as readonly string[]).includes(value);
+}
+
+export type MediaKind = 'image' | 'video' | 'audio';
+/** What `--type` asks for. */
+export type MediaType = 'image' | 'video' | 'all';
+
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'timed_out', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'timed_out', 'cancelled'];
+
+export const SOURCE_RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'timed_out', 'skipped', 'cancelled'] as const;
+export type SourceRunStatus = (typeof SOURCE_RUN_STATUSES)[number];
+
+/** `{ code, message }` as reported for a job, a source run or an item. */
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+}
+
+/** One media file a source offers, before it is downloaded. */
+export interface Candidate {
+  source: SourceId;
+  kind: MediaKind;
+  /** The media file to download (fetched as is, through the SSRF guard). */
+  url: string;
+  /** The human page for the file on the source's site. */
+  pageUrl: string | null;
+  title: string | null;
+  author: string | null;
+  authorUrl: string | null;
+  /** Licence name, e.g. `CC BY-SA 4.0` or `Pexels License`. */
+  license: string | null;
+  licenseUrl: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** A downloaded, verified media file and its metadata. */
+export interface Item extends Candidate {
+  id: string;
+  jobId: string;
+  /** Where the file is: relative to the current directory or absolute. */
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** The sniffed type (from magic bytes), not the server's claim. */
+  contentType: string;
+  createdAt: string;
+}
+
+/** A failed candidate, as listed under `failures` in the report. */
+export interface ItemFailure {
+  source: SourceId;
+  url: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** Counts and state of one source inside one job. */
+export interface SourceRun {
+  source: SourceId;
+  status: SourceRunStatus;
+  found: number;
+  downloaded: number;
+  failed: number;
+  /** Candidates whose bytes were already saved in this job (stored once). */
+  duplicates: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  elapsedMs: number | null;
+  /** Budget this source had, in ms (its own or what the job had left, the smaller). */
+  budgetMs: number | null;
+  error: ErrorInfo | null;
+}
+
+/** What a user asks for: validated, with budgets in ms. */
+export interface JobRequest {
+  query: string;
+  sources: SourceId[];
+  type: MediaType;
+  /** Per source and per kind. */
+  limit: number;
+  outDir: string;
+  budgets: { requestMs: number; sourceMs: number; jobMs: number };
+  maxConcurrentSources: number;
+}
+
+/** A job as stored and as returned by the API (without its items). */
+export interface Job {
+  id: string;
+  query: string;
+  type: MediaType;
+  limit: number;
+  outDir: string;
+  status: JobStatus;
+  budgets: { requestMs: number; sourceMs: number; jobMs: number };
+  sources: SourceRun[];
+  downloaded: number;
+  images: number;
+  videos: number;
+  failed: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  elapsedMs: number | null;
+  error: ErrorInfo | null;
+  worker: string | null;
+  heartbeatAt: string | null;
+}

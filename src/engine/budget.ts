@@ -1,0 +1,121 @@
+import { type ErrorCode, TrawlError } from '../errors.js';
+import { formatDuration } from '../config/units.js';
+
+/**
+ * A budget is a deadline that really stops work: an AbortSignal that aborts with a typed
+ * TrawlError reason when its time is up, when its parent ends, or when it is cancelled.
+ *
+ * Budgets form a tree (job → source → request). A child's deadline is the smaller of its own and
+ * its parent's; when the parent's deadline is the binding one, the child ends with the *parent's*
+ * reason, so a job timeout is reported as a job timeout at every level.
+ *
+ * Propagation is wired by hand (one listener on the parent, removed in `dispose()`), not with
+ * `AbortSignal.any`, whose composites leak on long-lived parents in Node 20 (nodejs/node#55351).
+ */
+export class Budget {
+  readonly signal: AbortSignal;
+  /** Epoch ms at which this budget ends (Infinity for none). */
+  readonly deadline: number;
+  readonly label: string;
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private detach: (() => void) | undefined;
+
+  private constructor(label: string, deadline: number, parent: AbortSignal | undefined, expiry: () => TrawlError) {
+    this.label = label;
+    this.deadline = deadline;
+    this.signal = this.controller.signal;
+    if (parent?.aborted) {
+      this.controller.abort(abortReason(parent));
+      return;
+    }
+    if (Number.isFinite(deadline)) {
+      this.timer = setTimeout(() => this.abort(expiry()), Math.max(0, deadline - Date.now()));
+      this.timer.unref?.();
+    }
+    if (parent) {
+      const onAbort = (): void => this.abort(abortReason(parent));
+      parent.addEventListener('abort', onAbort, { once: true });
+      this.detach = () => parent.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * A root budget of `ms` (Infinity for none) that ends with `code`, following `parent` (e.g. a
+   * cancel signal) if given.
+   */
+  static root(label: string, ms: number, code: ErrorCode, parent?: AbortSignal): Budget {
+    const deadline = Date.now() + ms;
+    return new Budget(label, deadline, parent, () => expired(label, ms, code));
+  }
+
+  /**
+   * A child budget: at most `ms` from now, never past this budget's deadline. When its own time
+   * is the binding one it ends with `code`; otherwise it ends with this budget's reason.
+   */
+  child(label: string, ms: number, code: ErrorCode): Budget {
+    const own = Date.now() + ms;
+    if (own < this.deadline) return new Budget(label, own, this.signal, () => expired(label, ms, code));
+    // The parent's deadline binds: no timer of our own, the parent's abort carries its reason.
+    return new Budget(label, this.deadline, this.signal, () => expired(label, ms, code));
+  }
+
+  /** Milliseconds left (0 when over, Infinity when unbounded). */
+  remaining(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
+  /** Whether the budget has ended (time up, parent ended, or aborted). */
+  get aborted(): boolean {
+    return this.signal.aborted;
+  }
+
+  /** Ends the budget now with `reason` (e.g. a user cancel). Idempotent. */
+  abort(reason: TrawlError): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    this.dispose();
+  }
+
+  /** Throws the abort reason if the budget has ended. */
+  throwIfEnded(): void {
+    if (this.signal.aborted) throw abortReason(this.signal);
+  }
+
+  /** Releases the timer and the parent listener; call when the work under this budget is done. */
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.detach?.();
+    this.detach = undefined;
+  }
+}
+
+function expired(label: string, ms: number, code: ErrorCode): TrawlError {
+  return new TrawlError(code, `${label} budget of ${formatDuration(ms)} ran out`, { context: { budgetMs: ms } });
+}
+
+/** The reason an aborted signal carries, as a TrawlError (foreign reasons become TRAWL_CANCELLED). */
+export function abortReason(signal: AbortSignal): TrawlError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof TrawlError) return reason;
+  return new TrawlError('TRAWL_CANCELLED', 'the operation was cancelled', { cause: reason });
+}
+
+/**
+ * Waits `ms`, or less if `signal` aborts first (then rejects with the abort reason).
+ * The timer and the listener are always released.
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortReason(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

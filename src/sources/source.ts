@@ -1,0 +1,53 @@
+/**
+ * The source contract: one small interface every provider implements in its own file
+ * (`pexels.source.ts`, …). A source only searches; the engine downloads.
+ */
+import type { Config } from '../config/config.js';
+import type { Candidate, MediaKind, SourceId } from '../domain.js';
+import type { HttpClient } from '../net/http.js';
+
+export interface SearchRequest {
+  query: string;
+  kind: MediaKind;
+  /** How many candidates the engine wants at most; a source stops paging once it has given this many. */
+  limit: number;
+}
+
+export interface SourceContext {
+  /** The source's budget; pass it to every request. */
+  signal: AbortSignal;
+  http: HttpClient;
+  config: Config;
+}
+
+/** Whether a source can run with this config, and why not. */
+export type Availability = { ok: true } | { ok: false; reason: string };
+
+export interface Source {
+  readonly id: SourceId;
+  readonly displayName: string;
+  /** The media kinds this source can search for. */
+  readonly kinds: readonly MediaKind[];
+  /** The env var holding its key, when one is required. */
+  readonly keyVar?: string;
+  /** Where this source's items' licence comes from, for `trawl sources` and docs. */
+  readonly licensePolicy: string;
+  /** The real service's origin (scheme://host); `TRAWL_ORIGIN_<ID>` replaces it. */
+  readonly defaultOrigin: string;
+  /**
+   * Yields pages of candidates until the source has no more or `limit` is reached. Throws
+   * TrawlErrors: TRAWL_PARSER_OUTDATED when a response has an unexpected shape, TRAWL_AUTH, …
+   */
+  search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined>;
+}
+
+/** The origin to send a source's API requests to: the override if configured, else the real one. */
+export function apiOrigin(source: Pick<Source, 'id' | 'defaultOrigin'>, config: Config): string {
+  return config.origins[source.id] ?? source.defaultOrigin;
+}
+
+/** Whether the source has what it needs to run (its key). */
+export function availability(source: Source, config: Config): Availability {
+  if (source.keyVar && !config.keys[source.keyVar]) return { ok: false, reason: `${source.keyVar} is not set` };
+  return { ok: true };
+}

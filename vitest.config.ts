@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests live beside the code (src/**/*.test.ts); integration tests that run the real engine,
+// CLI and simulator on 127.0.0.1 live in test/.
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+    ],
+    pool: 'forks',
+    testTimeout: 20_000,
+  },
+});
