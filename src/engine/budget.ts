@@ -25,6 +25,7 @@ export class Budget {
     this.label = label;
     this.deadline = deadline;
     this.signal = this.controller.signal;
+    deadlines.set(this.signal, deadline);
     if (parent?.aborted) {
       this.controller.abort(abortReason(parent));
       return;
@@ -88,6 +89,16 @@ export class Budget {
     this.detach?.();
     this.detach = undefined;
   }
+}
+
+const deadlines = new WeakMap<AbortSignal, number>();
+
+/**
+ * The deadline (epoch ms) of the budget that owns `signal`, or undefined for a foreign signal.
+ * Lets code that only holds a signal (retries, Retry-After) refuse to wait past the budget.
+ */
+export function deadlineOf(signal: AbortSignal): number | undefined {
+  return deadlines.get(signal);
 }
 
 function expired(label: string, ms: number, code: ErrorCode): TrawlError {
