@@ -29,6 +29,8 @@ export const ERROR_CATALOGUE = {
   TRAWL_BAD_REDIRECT: { summary: 'a redirect had no usable Location or left http/https', retryable: false },
   TRAWL_SSRF_BLOCKED: { summary: 'the URL resolves to a loopback, private or link-local address', retryable: false },
   TRAWL_BAD_URL: { summary: 'the URL is malformed or not http/https', retryable: false },
+  TRAWL_TLS: { summary: 'the TLS handshake failed or the certificate was refused', retryable: false },
+  TRAWL_BAD_RESPONSE: { summary: 'the response could not be read: malformed HTTP, invalid JSON, or an encoding that was not asked for', retryable: false },
   // content
   TRAWL_TOO_LARGE: { summary: 'the body is larger than TRAWL_MAX_FILE_SIZE', retryable: false },
   TRAWL_TRUNCATED: { summary: 'the body ended before its Content-Length', retryable: true },

@@ -21,7 +21,7 @@ export class Budget {
   private timer: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
 
-  private constructor(label: string, deadline: number, parent: AbortSignal | undefined, expiry: () => TrawlError) {
+  private constructor(label: string, deadline: number, parent: AbortSignal | undefined, expiry: (() => TrawlError) | undefined) {
     this.label = label;
     this.deadline = deadline;
     this.signal = this.controller.signal;
@@ -30,7 +30,8 @@ export class Budget {
       this.controller.abort(abortReason(parent));
       return;
     }
-    if (Number.isFinite(deadline)) {
+    // Without an expiry of its own, the budget ends only through its parent (and with its reason).
+    if (expiry && Number.isFinite(deadline)) {
       this.timer = setTimeout(() => this.abort(expiry()), Math.max(0, deadline - Date.now()));
       this.timer.unref?.();
     }
@@ -58,7 +59,7 @@ export class Budget {
     const own = Date.now() + ms;
     if (own < this.deadline) return new Budget(label, own, this.signal, () => expired(label, ms, code));
     // The parent's deadline binds: no timer of our own, the parent's abort carries its reason.
-    return new Budget(label, this.deadline, this.signal, () => expired(label, ms, code));
+    return new Budget(label, this.deadline, this.signal, undefined);
   }
 
   /** Milliseconds left (0 when over, Infinity when unbounded). */

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { type ConfigOverrides, loadConfig } from '../config/config.js';
+import { TrawlError } from '../errors.js';
+import { harvest } from '../services/harvest.js';
+import { buildJobRequest } from '../services/job-request.js';
+import { buildReport, exitCodeFor } from '../services/report.js';
+import { openRuntime } from '../services/runtime.js';
+import { SOURCES } from '../sources/registry.js';
+import { describeRun, showProgress } from './progress.js';
+import { type CliIo, UsageError } from './io.js';
+
+interface FetchFlags {
+  sources?: string;
+  type?: string;
+  limit?: string;
+  out?: string;
+  json?: boolean;
+  requestTimeout?: string;
+  sourceTimeout?: string;
+  jobTimeout?: string;
+  maxConcurrentSources?: string;
+}
+
+/** CLI names for the fields a job request validates, so errors name the flag the user typed. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  query: '<query>',
+  sources: '--sources',
+  type: '--type',
+  limit: '--limit',
+  outDir: '--out',
+  maxConcurrentSources: '--max-concurrent-sources',
+};
+
+/** `trawl fetch <query>`: runs one job in this process and reports it. */
+export function registerFetch(program: Command, io: CliIo): void {
+  program
+    .command('fetch')
+    .description('search the sources for <query> and download the media as one job (no server needed)')
+    .argument('<query>', 'what to search for')
+    .option('--sources <ids>', 'comma-separated source ids (default: every configured source)')
+    .option('--type <type>', 'image, video or all', 'image')
+    .option('--limit <n>', 'items per source and per kind', '20')
+    .option('--out <dir>', 'where to save the files', 'downloads')
+    .option('--json', 'print the final report as JSON on stdout (the only thing on stdout)')
+    .option('--request-timeout <duration>', 'per request: connect + headers, and the longest silence in a body')
+    .option('--source-timeout <duration>', 'per source: all its searches and downloads')
+    .option('--job-timeout <duration>', 'per job: everything')
+    .option('--max-concurrent-sources <n>', 'sources running at once')
+    .action(async (query: string, flags: FetchFlags) => {
+      io.exitCode = await fetchCommand(query, flags, io);
+    });
+}
+
+async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promise<number> {
+  const overrides: ConfigOverrides = {};
+  if (flags.requestTimeout !== undefined) overrides.requestTimeout = flags.requestTimeout;
+  if (flags.sourceTimeout !== undefined) overrides.sourceTimeout = flags.sourceTimeout;
+  if (flags.jobTimeout !== undefined) overrides.jobTimeout = flags.jobTimeout;
+  if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
+  const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
+  const request = asUsage(() =>
+    buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out }, config, SOURCES),
+  );
+
+  const runtime = await openRuntime(config);
+  const stopProgress = showProgress(runtime.deps.bus, io.stderr);
+  const cancel = new AbortController();
+  const stopSignals = io.onInterrupt(() => {
+    io.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
+    cancel.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by the user (Ctrl-C)'));
+  });
+  try {
+    const job = await harvest(runtime, request, { cancel: cancel.signal });
+    stopProgress();
+    const report = await buildReport(runtime.deps.store, job);
+    if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      for (const run of job.sources) io.stdout.write(`${run.source.padEnd(18)} ${describeRun(run)}\n`);
+      io.stdout.write(`${job.status}: ${job.downloaded} files (${job.images} images, ${job.videos} videos) in ${request.outDir}${job.error ? ` — ${job.error.message}` : ''}\n`);
+    }
+    return exitCodeFor(job.status);
+  } finally {
+    stopSignals();
+    stopProgress();
+    await runtime.close();
+  }
+}
+
+/** Re-throws a bad job input as a usage error naming the CLI flag. */
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TrawlError && err.code === 'TRAWL_BAD_INPUT') {
+      const field = String(err.context.field ?? '');
+      const flag = FLAG_FOR_FIELD[field] ?? field;
+      throw new UsageError(err.message.replace(new RegExp(`^${field}:`), `${flag}:`));
+    }
+    throw err;
+  }
+}

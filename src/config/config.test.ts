@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+import { parseDuration, parseMinSpeed, parseSize } from './units.js';
+
+const dirs: string[] = [];
+function emptyDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'trawl-config-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('units', () => {
+  it('reads the duration forms of the contract', () => {
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('10s')).toBe(10_000);
+    expect(parseDuration('5m')).toBe(300_000);
+    expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('30')).toBe(30_000);
+    expect(parseDuration(1.5)).toBe(1_500);
+    for (const bad of ['', 'abc', '-1s', '0', '10x', '1e3']) expect(parseDuration(bad)).toBeUndefined();
+  });
+
+  it('reads sizes and minimum speeds', () => {
+    expect(parseSize('200MiB')).toBe(200 * 1024 * 1024);
+    expect(parseSize('16KiB')).toBe(16 * 1024);
+    expect(parseSize('5MB')).toBe(5_000_000);
+    expect(parseSize('12 parsecs')).toBeUndefined();
+    expect(parseMinSpeed('16KiB/10s')).toEqual({ bytesPerSecond: 16 * 1024, windowMs: 10_000 });
+    expect(parseMinSpeed('16KiB/s over 10s')).toEqual({ bytesPerSecond: 16 * 1024, windowMs: 10_000 });
+    expect(parseMinSpeed('0')?.bytesPerSecond).toBe(0);
+    expect(parseMinSpeed('fast')).toBeUndefined();
+  });
+});
+
+describe('loadConfig', () => {
+  it('has the contract defaults', () => {
+    const config = loadConfig({ env: {}, cwd: emptyDir() });
+    expect(config.requestTimeoutMs).toBe(10_000);
+    expect(config.sourceTimeoutMs).toBe(30_000);
+    expect(config.jobTimeoutMs).toBe(300_000);
+    expect(config.maxConcurrentSources).toBe(5);
+    expect(config.maxFileSize).toBe(200 * 1024 * 1024);
+    expect(config.allowPrivateNetworks).toBe(false);
+    expect(config.provenance.jobTimeoutMs).toBe('default');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('accepts the old names as aliases, and flags win over env over .env', () => {
+    const cwd = emptyDir();
+    writeFileSync(path.join(cwd, '.env'), 'GLOBAL_JOB_TIMEOUT=120\nSOURCE_TIMEOUT=20s\nPEXELS_API_KEY=from-dotenv\n');
+    const config = loadConfig({ env: { REQUEST_TIMEOUT: '4s', TRAWL_SOURCE_TIMEOUT: '25s' }, cwd, overrides: { requestTimeout: '2s' } });
+    expect(config.requestTimeoutMs).toBe(2_000);
+    expect(config.provenance.requestTimeoutMs).toBe('flag');
+    expect(config.sourceTimeoutMs).toBe(25_000);
+    expect(config.provenance.sourceTimeoutMs).toBe('env');
+    expect(config.jobTimeoutMs).toBe(120_000);
+    expect(config.provenance.jobTimeoutMs).toBe('.env');
+    expect(config.keys.PEXELS_API_KEY).toBe('from-dotenv');
+  });
+
+  it('lists every bad value at once, naming each variable', () => {
+    const env = { TRAWL_JOB_TIMEOUT: 'soon', TRAWL_MAX_FILE_SIZE: 'big', TRAWL_ORIGIN_PEXELS: 'http://127.0.0.1:9/v1' };
+    expect(() => loadConfig({ env, cwd: emptyDir() })).toThrowError(
+      expect.objectContaining({
+        code: 'TRAWL_BAD_CONFIG',
+        message: expect.stringMatching(/TRAWL_JOB_TIMEOUT="soon"[\s\S]*TRAWL_MAX_FILE_SIZE="big"[\s\S]*TRAWL_ORIGIN_PEXELS/),
+      }),
+    );
+  });
+
+  it('names a bad flag as the flag', () => {
+    expect(() => loadConfig({ env: {}, cwd: emptyDir(), overrides: { jobTimeout: 'never' } })).toThrow(/--job-timeout="never"/);
+  });
+
+  it('reads origin overrides and keeps only the origin', () => {
+    const config = loadConfig({ env: { TRAWL_ORIGIN_WIKIMEDIA_COMMONS: 'http://127.0.0.1:9001/' }, cwd: emptyDir() });
+    expect(config.origins.wikimedia_commons).toBe('http://127.0.0.1:9001');
+  });
+});

@@ -1,0 +1,20 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Item } from '../domain.js';
+
+export const MANIFEST_FILE = 'manifest.jsonl';
+
+/** The fields of an item as written to the manifest and the `--json` report (no internal ids). */
+export function publicItem(item: Item): Omit<Item, 'jobId'> {
+  const { jobId: _jobId, ...rest } = item;
+  return rest;
+}
+
+/**
+ * Appends one item as a JSON line to `<outDir>/manifest.jsonl`. Each line is written with a
+ * single append call, so a crash leaves whole lines only.
+ */
+export async function appendManifest(item: Item, outDir: string): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await appendFile(path.join(outDir, MANIFEST_FILE), `${JSON.stringify(publicItem(item))}\n`, 'utf8');
+}

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { ErrorInfo, Job, JobRequest, JobStatus, SourceRun } from '../domain.js';
+import { TrawlError, toTrawlError } from '../errors.js';
+import { Budget, abortReason } from './budget.js';
+import type { EngineDeps, JobContext } from './job-context.js';
+import { Limiter } from './limiter.js';
+import { runSource, settleUnstarted } from './source-task.js';
+
+/**
+ * Runs one job to a terminal state under its budget: up to `maxConcurrentSources` sources at
+ * once, every await under the job's signal (or a child of it). Resolves with the final job; it
+ * never leaves the job `running`, whatever happens inside.
+ *
+ * `cancel` aborts the whole job (reason TRAWL_CANCELLED): sockets close, partial files are
+ * deleted, and the job ends `cancelled`.
+ */
+export async function runJob(deps: EngineDeps, jobId: string, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
+  const budget = Budget.root('job', request.budgets.jobMs, 'TRAWL_JOB_TIMEOUT', cancel);
+  const started = Date.now();
+  const job = await requireJob(deps, jobId);
+  const ctx: JobContext = {
+    deps,
+    job,
+    request,
+    budget,
+    downloads: new Limiter(deps.config.downloadConcurrency),
+    savedHashes: new Set(),
+    outDirAbsolute: path.resolve(request.outDir),
+  };
+  const heartbeat = startHeartbeat(deps, jobId);
+  let internal: TrawlError | undefined;
+  try {
+    const now = new Date(started).toISOString();
+    await deps.store.updateJob(jobId, { status: 'running', startedAt: now, worker: deps.workerId, heartbeatAt: now });
+    deps.bus.emit('job.started', { jobId, job: await requireJob(deps, jobId) });
+    await runSources(ctx, job.sources);
+  } catch (err) {
+    internal = toTrawlError(err, { jobId });
+  } finally {
+    clearInterval(heartbeat);
+  }
+  const reason = budget.aborted ? abortReason(budget.signal) : undefined;
+  budget.dispose();
+  if (internal) await closeOpenRuns(deps, jobId, job.sources, internal.toJSON());
+  const runs = (await deps.store.getJob(jobId))?.sources ?? job.sources;
+  const { status, error } = settle(runs, reason, internal);
+  await deps.store.updateJob(jobId, {
+    status,
+    error,
+    finishedAt: new Date().toISOString(),
+    elapsedMs: Date.now() - started,
+    heartbeatAt: new Date().toISOString(),
+  });
+  const final = await requireJob(deps, jobId);
+  deps.bus.emit('job.finished', { jobId, job: final });
+  return final;
+}
+
+/** Runs the job's sources through a pool of `maxConcurrentSources` lanes, in the order asked. */
+async function runSources(ctx: JobContext, runs: SourceRun[]): Promise<void> {
+  const queue = [...runs];
+  const lane = async (): Promise<void> => {
+    for (let run = queue.shift(); run; run = queue.shift()) {
+      const source = ctx.deps.sources.find((s) => s.id === run?.source);
+      if (!source) throw new TrawlError('TRAWL_INTERNAL', `no adapter for source ${run.source}`);
+      if (ctx.budget.aborted) await settleUnstarted(ctx, run);
+      else await runSource(ctx, source, run);
+    }
+  };
+  const lanes = Math.min(ctx.request.maxConcurrentSources, runs.length);
+  // Every lane finishes before the job settles; an internal error stops the others through the budget.
+  const results = await Promise.allSettled(
+    Array.from({ length: lanes }, () =>
+      lane().catch((err: unknown) => {
+        const error = toTrawlError(err, { jobId: ctx.job.id });
+        ctx.budget.abort(error);
+        throw error;
+      }),
+    ),
+  );
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Any run still open after an internal error is closed as failed with that error. */
+async function closeOpenRuns(deps: EngineDeps, jobId: string, runs: SourceRun[], error: ErrorInfo): Promise<void> {
+  for (const run of runs) {
+    if (run.status !== 'pending' && run.status !== 'running') continue;
+    Object.assign(run, { status: 'failed', error, finishedAt: new Date().toISOString() });
+    await deps.store.saveSourceRun(jobId, run);
+  }
+}
+
+/** The job's terminal state from its budget, its sources, and any internal error. */
+function settle(runs: SourceRun[], reason: TrawlError | undefined, internal: TrawlError | undefined): { status: JobStatus; error: ErrorInfo | null } {
+  if (internal) return { status: 'failed', error: internal.toJSON() };
+  if (reason?.code === 'TRAWL_CANCELLED') return { status: 'cancelled', error: reason.toJSON() };
+  if (reason?.code === 'TRAWL_JOB_TIMEOUT') return { status: 'timed_out', error: reason.toJSON() };
+  // A source that timed out still counts when it saved something before its budget ended.
+  const useful = runs.filter((r) => r.status === 'done' || (r.status === 'timed_out' && r.downloaded > 0));
+  if (useful.length === 0) {
+    const why = runs.map((r) => `${r.source}: ${r.error?.message ?? r.status}`).join('; ');
+    return { status: 'failed', error: { code: 'TRAWL_NO_RESULTS', message: `every source failed or was skipped (${why || 'no sources'})` } };
+  }
+  return { status: 'completed', error: null };
+}
+
+/** Proves the job's worker is alive every TRAWL_HEARTBEAT_INTERVAL (the reaper reads heartbeatAt). */
+function startHeartbeat(deps: EngineDeps, jobId: string): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    deps.store.updateJob(jobId, { heartbeatAt: new Date().toISOString() }).catch(() => {
+      // A missed heartbeat is visible as an old heartbeatAt; the next tick tries again.
+    });
+  }, deps.config.heartbeatIntervalMs);
+  timer.unref();
+  return timer;
+}
+
+async function requireJob(deps: EngineDeps, jobId: string): Promise<Job> {
+  const job = await deps.store.getJob(jobId);
+  if (!job) throw new TrawlError('TRAWL_NOT_FOUND', `job ${jobId} does not exist`);
+  return job;
+}

@@ -1,0 +1,52 @@
+import { publicItem } from '../download/manifest.js';
+import type { ErrorInfo, Item, ItemFailure, Job } from '../domain.js';
+import type { Store } from '../store/store.js';
+
+/** The `--json` report of CONTRACT.md: the job's outcome, its sources, items and failures. */
+export interface JobReport {
+  id: string;
+  query: string;
+  status: Job['status'];
+  elapsedMs: number | null;
+  downloaded: number;
+  images: number;
+  videos: number;
+  sources: Array<{ source: string; status: string; found: number; downloaded: number; failed: number; duplicates: number; elapsedMs: number | null; error: ErrorInfo | null }>;
+  items: Array<Omit<Item, 'jobId'>>;
+  failures: ItemFailure[];
+  error: ErrorInfo | null;
+}
+
+/** Builds the report of a finished (or running) job from the store. */
+export async function buildReport(store: Store, job: Job): Promise<JobReport> {
+  const [items, failures] = await Promise.all([store.listItems(job.id), store.listFailures(job.id)]);
+  return {
+    id: job.id,
+    query: job.query,
+    status: job.status,
+    elapsedMs: job.elapsedMs,
+    downloaded: job.downloaded,
+    images: job.images,
+    videos: job.videos,
+    sources: job.sources.map((s) => ({ source: s.source, status: s.status, found: s.found, downloaded: s.downloaded, failed: s.failed, duplicates: s.duplicates, elapsedMs: s.elapsedMs, error: s.error })),
+    items: items.map(publicItem),
+    failures,
+    error: job.error,
+  };
+}
+
+/** The process exit code for a job's final status (CONTRACT.md). */
+export function exitCodeFor(status: Job['status']): number {
+  switch (status) {
+    case 'completed':
+      return 0;
+    case 'timed_out':
+      return 3;
+    case 'cancelled':
+      return 130;
+    case 'failed':
+    case 'queued':
+    case 'running':
+      return 1;
+  }
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Config } from '../config/config.js';
+import { appendManifest } from '../download/manifest.js';
+import { EventBus } from '../engine/events.js';
+import { EventRecorder } from '../engine/event-recorder.js';
+import type { EngineDeps } from '../engine/job-context.js';
+import { KeyedLimiter } from '../engine/limiter.js';
+import { logJobEvents } from '../logging/job-log.js';
+import { type TrawlLogger, createLogger } from '../logging/logger.js';
+import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
+import { SOURCES } from '../sources/registry.js';
+import type { Source } from '../sources/source.js';
+import { openStore } from '../store/open-store.js';
+
+/** Everything a process needs to run jobs, built once from the config and closed once. */
+export interface Runtime {
+  readonly deps: EngineDeps;
+  readonly logger: TrawlLogger;
+  /** Waits for the event log to be written. */
+  flush(): Promise<void>;
+  /** Flushes and closes the HTTP pool, the store and the log. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Replaces the source registry (tests). */
+  sources?: readonly Source[];
+  logger?: TrawlLogger;
+}
+
+/** Opens the store (migrated), the HTTP client, the event bus with its log and event-log consumers. */
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config);
+  const store = await openStore(config);
+  const bus = new EventBus((err, event) => logger.error({ err, event: event.name }, 'EVENT LISTENER FAILED'));
+  const recorder = new EventRecorder(bus, store, (err) => logger.error({ err }, 'EVENT LOG WRITE FAILED'));
+  const unlog = logJobEvents(bus, logger, config);
+  const http = createHttpClient(httpClientOptionsFrom(config));
+  const deps: EngineDeps = {
+    config,
+    store,
+    http,
+    bus,
+    sources: options.sources ?? SOURCES,
+    hostLimiter: new KeyedLimiter(config.hostConcurrency),
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    recordManifest: appendManifest,
+  };
+  let closed = false;
+  return {
+    deps,
+    logger,
+    flush: () => recorder.flush(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await recorder.flush();
+      recorder.stop();
+      unlog();
+      await http.close();
+      await store.close();
+      logger.flush();
+    },
+  };
+}

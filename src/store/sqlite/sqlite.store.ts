@@ -1,0 +1,198 @@
+/**
+ * The SQLite store: one better-sqlite3 connection to a file in WAL mode. Queries come from
+ * `../queries.ts` (shared with other adapters) and run synchronously; every write is one short
+ * `BEGIN IMMEDIATE` transaction with no await inside, so several processes can share the file and a
+ * busy writer makes the others wait (busy_timeout) instead of fail.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Item, ItemFailure, Job, SourceRun } from '../../domain.js';
+import { TrawlError, type ErrorContext } from '../../errors.js';
+import * as q from '../queries.js';
+import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
+import type { JobFilter, JobPatch, NewJob, Store, StoredEvent } from '../store.js';
+import { migrate, pendingMigrations, type Migration } from './migrations.js';
+import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
+import { toStoreError } from './sqlite-errors.js';
+
+/** How to open the SQLite file. */
+export interface SqliteStoreOptions {
+  /** How long a statement waits for another connection's lock before failing; default 5000. */
+  busyTimeoutMs?: number;
+  /** Open an existing file for reading only (doctor, inspection); writes and migrate() fail. */
+  readonly?: boolean;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const builder: Kysely<Schema> = createSqliteQueryBuilder();
+
+/**
+ * Opens (creating it and its directory when needed) the SQLite database at `file`. Call `migrate()`
+ * before first use.
+ * @throws TrawlError TRAWL_DISK when the file cannot be opened or created.
+ */
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+  const readonly = options.readonly ?? false;
+  const timeout = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  try {
+    if (!readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const db = new Database(file, { readonly, fileMustExist: readonly, timeout });
+    // journal_mode is stored in the file, so a read-only connection uses whatever the writers set.
+    if (!readonly) db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${timeout}`);
+    db.pragma('foreign_keys = ON');
+    // In WAL mode NORMAL only risks the last commits on power loss, never corruption.
+    db.pragma('synchronous = NORMAL');
+    return new SqliteStore(db);
+  } catch (err) {
+    throw new TrawlError('TRAWL_DISK', `cannot open the SQLite database ${file}: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+      context: { file },
+    });
+  }
+}
+
+/** The Store on SQLite; get one from `openSqliteStore`. */
+export class SqliteStore implements Store {
+  private readonly executor: SqliteExecutor;
+
+  /** Wraps an open, configured connection; prefer `openSqliteStore`. */
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.executor = new SqliteExecutor(db);
+  }
+
+  async migrate(): Promise<void> {
+    this.guard('migrate the database', {}, () => migrate(this.db));
+  }
+
+  /** The migrations this file still lacks (for `trawl doctor`); works on a read-only store. */
+  pendingMigrations(): Migration[] {
+    return this.guard('read the schema version', {}, () => pendingMigrations(this.db));
+  }
+
+  async createJob(job: NewJob): Promise<Job> {
+    return this.guard(`create job ${job.id}`, { jobId: job.id }, () =>
+      this.executor.write(() => {
+        this.executor.run(q.insertJob(builder, job));
+        if (job.sources.length > 0) this.executor.run(q.insertSourceRuns(builder, job.id, job.sources));
+        const created = this.loadJobs([this.executor.first(q.selectJob(builder, job.id))].filter(isDefined))[0];
+        if (created === undefined) throw new TrawlError('TRAWL_INTERNAL', `job ${job.id} vanished while it was being created`);
+        return created;
+      }),
+    );
+  }
+
+  async getJob(id: string): Promise<Job | undefined> {
+    return this.guard(`read job ${id}`, { jobId: id }, () =>
+      this.executor.read(() => {
+        const row = this.executor.first(q.selectJob(builder, id));
+        return row === undefined ? undefined : this.loadJobs([row])[0];
+      }),
+    );
+  }
+
+  async listJobs(filter: JobFilter = {}): Promise<Job[]> {
+    const limit = q.jobListLimit(filter.limit);
+    return this.guard('list jobs', {}, () =>
+      this.executor.read(() => this.loadJobs(this.executor.all(q.selectJobPage(builder, filter.status, limit)))),
+    );
+  }
+
+  async updateJob(id: string, patch: JobPatch): Promise<void> {
+    const columns = q.jobPatchToColumns(patch);
+    const found = this.guard(`update job ${id}`, { jobId: id }, () =>
+      this.executor.write(() =>
+        Object.keys(columns).length === 0
+          ? this.executor.first(q.selectJobId(builder, id)) !== undefined
+          : this.executor.run(q.updateJob(builder, id, columns)) > 0,
+      ),
+    );
+    if (!found) throw new TrawlError('TRAWL_NOT_FOUND', `cannot update job ${id}: the job does not exist`, { context: { jobId: id } });
+  }
+
+  async saveSourceRun(jobId: string, run: SourceRun): Promise<void> {
+    this.guard(`save source run ${run.source} of job ${jobId}`, { jobId, source: run.source }, () =>
+      this.executor.write(() => this.executor.run(q.upsertSourceRun(builder, jobId, run))),
+    );
+  }
+
+  async addItem(item: Item): Promise<void> {
+    this.guard(`add item ${item.id} to job ${item.jobId}`, { jobId: item.jobId, source: item.source, url: item.url }, () =>
+      this.executor.write(() => this.executor.run(q.insertItem(builder, item))),
+    );
+  }
+
+  async listItems(jobId: string): Promise<Item[]> {
+    return this.guard(`list items of job ${jobId}`, { jobId }, () => this.executor.all(q.selectItems(builder, jobId)).map(rowToItem));
+  }
+
+  async getItem(id: string): Promise<Item | undefined> {
+    return this.guard(`read item ${id}`, { itemId: id }, () => {
+      const row = this.executor.first(q.selectItem(builder, id));
+      return row === undefined ? undefined : rowToItem(row);
+    });
+  }
+
+  async addFailure(jobId: string, failure: ItemFailure): Promise<void> {
+    const createdAt = new Date().toISOString();
+    this.guard(`record a failure of job ${jobId}`, { jobId, source: failure.source, url: failure.url }, () =>
+      this.executor.write(() => this.executor.run(q.insertFailure(builder, jobId, failure, createdAt))),
+    );
+  }
+
+  async listFailures(jobId: string): Promise<ItemFailure[]> {
+    return this.guard(`list failures of job ${jobId}`, { jobId }, () => this.executor.all(q.selectFailures(builder, jobId)).map(rowToFailure));
+  }
+
+  async appendEvent(jobId: string, name: string, data: unknown): Promise<number> {
+    const at = new Date().toISOString();
+    return this.guard(`append event ${name} to job ${jobId}`, { jobId, event: name }, () =>
+      this.executor.write(() => {
+        const row = this.executor.first(q.insertEvent(builder, jobId, name, data, at));
+        if (row === undefined) throw new TrawlError('TRAWL_INTERNAL', `inserting event ${name} of job ${jobId} returned no id`);
+        return Number(row.id);
+      }),
+    );
+  }
+
+  async listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]> {
+    return this.guard(`list events of job ${jobId}`, { jobId }, () =>
+      this.executor.all(q.selectEvents(builder, jobId, afterId)).map(rowToEvent),
+    );
+  }
+
+  /** Closes the connection; calling it again does nothing. */
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    this.executor.clear();
+    this.db.close();
+  }
+
+  /** Jobs from their rows, with every job's source runs fetched in one query. */
+  private loadJobs(rows: JobRowWithCounts[]): Job[] {
+    if (rows.length === 0) return [];
+    const runs = new Map<string, SourceRun[]>();
+    for (const row of this.executor.all(q.selectSourceRuns(builder, rows.map((job) => job.id)))) {
+      const list = runs.get(row.job_id) ?? [];
+      list.push(rowToSourceRun(row));
+      runs.set(row.job_id, list);
+    }
+    return rows.map((row) => rowToJob(row, runs.get(row.id) ?? []));
+  }
+
+  /** Runs synchronous store work, turning SQLite failures into Trawl errors. */
+  private guard<T>(what: string, context: ErrorContext, work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      throw toStoreError(err, what, context);
+    }
+  }
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
