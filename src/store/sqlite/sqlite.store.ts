@@ -64,92 +64,87 @@ export class SqliteStore implements Store {
     this.executor = new SqliteExecutor(db);
   }
 
-  async migrate(): Promise<void> {
-    this.guard('migrate the database', {}, () => migrate(this.db));
+  migrate(): Promise<void> {
+    return this.call('migrate the database', {}, () => migrate(this.db));
   }
 
   /** The migrations this file still lacks (for `trawl doctor`); works on a read-only store. */
-  pendingMigrations(): Migration[] {
-    return this.guard('read the schema version', {}, () => pendingMigrations(this.db));
+  pendingMigrations(): Promise<Migration[]> {
+    return this.call('read the schema version', {}, () => pendingMigrations(this.db));
   }
 
-  async createJob(job: NewJob): Promise<Job> {
-    return this.guard(`create job ${job.id}`, { jobId: job.id }, () =>
+  createJob(job: NewJob): Promise<Job> {
+    return this.call(`create job ${job.id}`, { jobId: job.id }, () =>
       this.executor.write(() => {
         this.executor.run(q.insertJob(builder, job));
         if (job.sources.length > 0) this.executor.run(q.insertSourceRuns(builder, job.id, job.sources));
-        const created = this.loadJobs([this.executor.first(q.selectJob(builder, job.id))].filter(isDefined))[0];
+        const created = this.loadJob(job.id);
         if (created === undefined) throw new TrawlError('TRAWL_INTERNAL', `job ${job.id} vanished while it was being created`);
         return created;
       }),
     );
   }
 
-  async getJob(id: string): Promise<Job | undefined> {
-    return this.guard(`read job ${id}`, { jobId: id }, () =>
-      this.executor.read(() => {
-        const row = this.executor.first(q.selectJob(builder, id));
-        return row === undefined ? undefined : this.loadJobs([row])[0];
-      }),
-    );
+  getJob(id: string): Promise<Job | undefined> {
+    return this.call(`read job ${id}`, { jobId: id }, () => this.executor.read(() => this.loadJob(id)));
   }
 
-  async listJobs(filter: JobFilter = {}): Promise<Job[]> {
-    const limit = q.jobListLimit(filter.limit);
-    return this.guard('list jobs', {}, () =>
-      this.executor.read(() => this.loadJobs(this.executor.all(q.selectJobPage(builder, filter.status, limit)))),
-    );
+  listJobs(filter: JobFilter = {}): Promise<Job[]> {
+    return this.call('list jobs', {}, () => {
+      const page = q.selectJobPage(builder, filter.status, q.jobListLimit(filter.limit));
+      return this.executor.read(() => this.loadJobs(this.executor.all(page)));
+    });
   }
 
-  async updateJob(id: string, patch: JobPatch): Promise<void> {
+  updateJob(id: string, patch: JobPatch): Promise<void> {
     const columns = q.jobPatchToColumns(patch);
-    const found = this.guard(`update job ${id}`, { jobId: id }, () =>
-      this.executor.write(() =>
+    return this.call(`update job ${id}`, { jobId: id }, () => {
+      const found = this.executor.write(() =>
         Object.keys(columns).length === 0
           ? this.executor.first(q.selectJobId(builder, id)) !== undefined
           : this.executor.run(q.updateJob(builder, id, columns)) > 0,
-      ),
-    );
-    if (!found) throw new TrawlError('TRAWL_NOT_FOUND', `cannot update job ${id}: the job does not exist`, { context: { jobId: id } });
+      );
+      if (!found) throw new TrawlError('TRAWL_NOT_FOUND', `cannot update job ${id}: the job does not exist`, { context: { jobId: id } });
+    });
   }
 
-  async saveSourceRun(jobId: string, run: SourceRun): Promise<void> {
-    this.guard(`save source run ${run.source} of job ${jobId}`, { jobId, source: run.source }, () =>
-      this.executor.write(() => this.executor.run(q.upsertSourceRun(builder, jobId, run))),
-    );
+  saveSourceRun(jobId: string, run: SourceRun): Promise<void> {
+    return this.call(`save source run ${run.source} of job ${jobId}`, { jobId, source: run.source }, () => {
+      this.executor.write(() => this.executor.run(q.upsertSourceRun(builder, jobId, run)));
+    });
   }
 
-  async addItem(item: Item): Promise<void> {
-    this.guard(`add item ${item.id} to job ${item.jobId}`, { jobId: item.jobId, source: item.source, url: item.url }, () =>
-      this.executor.write(() => this.executor.run(q.insertItem(builder, item))),
-    );
+  addItem(item: Item): Promise<void> {
+    return this.call(`add item ${item.id} to job ${item.jobId}`, { jobId: item.jobId, source: item.source, url: item.url }, () => {
+      this.executor.write(() => this.executor.run(q.insertItem(builder, item)));
+    });
   }
 
-  async listItems(jobId: string): Promise<Item[]> {
-    return this.guard(`list items of job ${jobId}`, { jobId }, () => this.executor.all(q.selectItems(builder, jobId)).map(rowToItem));
+  listItems(jobId: string): Promise<Item[]> {
+    return this.call(`list items of job ${jobId}`, { jobId }, () => this.executor.all(q.selectItems(builder, jobId)).map(rowToItem));
   }
 
-  async getItem(id: string): Promise<Item | undefined> {
-    return this.guard(`read item ${id}`, { itemId: id }, () => {
+  getItem(id: string): Promise<Item | undefined> {
+    return this.call(`read item ${id}`, { itemId: id }, () => {
       const row = this.executor.first(q.selectItem(builder, id));
       return row === undefined ? undefined : rowToItem(row);
     });
   }
 
-  async addFailure(jobId: string, failure: ItemFailure): Promise<void> {
+  addFailure(jobId: string, failure: ItemFailure): Promise<void> {
     const createdAt = new Date().toISOString();
-    this.guard(`record a failure of job ${jobId}`, { jobId, source: failure.source, url: failure.url }, () =>
-      this.executor.write(() => this.executor.run(q.insertFailure(builder, jobId, failure, createdAt))),
-    );
+    return this.call(`record a failure of job ${jobId}`, { jobId, source: failure.source, url: failure.url }, () => {
+      this.executor.write(() => this.executor.run(q.insertFailure(builder, jobId, failure, createdAt)));
+    });
   }
 
-  async listFailures(jobId: string): Promise<ItemFailure[]> {
-    return this.guard(`list failures of job ${jobId}`, { jobId }, () => this.executor.all(q.selectFailures(builder, jobId)).map(rowToFailure));
+  listFailures(jobId: string): Promise<ItemFailure[]> {
+    return this.call(`list failures of job ${jobId}`, { jobId }, () => this.executor.all(q.selectFailures(builder, jobId)).map(rowToFailure));
   }
 
-  async appendEvent(jobId: string, name: string, data: unknown): Promise<number> {
+  appendEvent(jobId: string, name: string, data: unknown): Promise<number> {
     const at = new Date().toISOString();
-    return this.guard(`append event ${name} to job ${jobId}`, { jobId, event: name }, () =>
+    return this.call(`append event ${name} to job ${jobId}`, { jobId, event: name }, () =>
       this.executor.write(() => {
         const row = this.executor.first(q.insertEvent(builder, jobId, name, data, at));
         if (row === undefined) throw new TrawlError('TRAWL_INTERNAL', `inserting event ${name} of job ${jobId} returned no id`);
@@ -158,17 +153,24 @@ export class SqliteStore implements Store {
     );
   }
 
-  async listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]> {
-    return this.guard(`list events of job ${jobId}`, { jobId }, () =>
+  listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]> {
+    return this.call(`list events of job ${jobId}`, { jobId }, () =>
       this.executor.all(q.selectEvents(builder, jobId, afterId)).map(rowToEvent),
     );
   }
 
   /** Closes the connection; calling it again does nothing. */
-  async close(): Promise<void> {
-    if (!this.db.open) return;
-    this.executor.clear();
-    this.db.close();
+  close(): Promise<void> {
+    if (this.db.open) {
+      this.executor.clear();
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+
+  private loadJob(id: string): Job | undefined {
+    const row = this.executor.first(q.selectJob(builder, id));
+    return row === undefined ? undefined : this.loadJobs([row])[0];
   }
 
   /** Jobs from their rows, with every job's source runs fetched in one query. */
@@ -183,16 +185,15 @@ export class SqliteStore implements Store {
     return rows.map((row) => rowToJob(row, runs.get(row.id) ?? []));
   }
 
-  /** Runs synchronous store work, turning SQLite failures into Trawl errors. */
-  private guard<T>(what: string, context: ErrorContext, work: () => T): T {
+  /**
+   * Runs synchronous store work and settles with its result; a failure becomes a rejected Trawl
+   * error (never a synchronous throw), whatever SQLite raised.
+   */
+  private call<T>(what: string, context: ErrorContext, work: () => T): Promise<T> {
     try {
-      return work();
+      return Promise.resolve(work());
     } catch (err) {
-      throw toStoreError(err, what, context);
+      return Promise.reject(toStoreError(err, what, context));
     }
   }
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }

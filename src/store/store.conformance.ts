@@ -1,0 +1,261 @@
+/**
+ * The behaviour every Store adapter must show, as one vitest suite. An adapter's test file calls
+ * `describeStoreConformance` with a factory; the suite never assumes an empty database (all ids are
+ * unique to the run and listings are checked relative to the suite's own jobs), so adapters may share
+ * one database across the tests.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Item, ItemFailure, MediaKind, SourceId, SourceRun } from '../domain.js';
+import type { NewJob, Store } from './store.js';
+
+const run = (source: SourceId, patch: Partial<SourceRun> = {}): SourceRun => ({
+  source,
+  status: 'pending',
+  found: 0,
+  downloaded: 0,
+  failed: 0,
+  duplicates: 0,
+  startedAt: null,
+  finishedAt: null,
+  elapsedMs: null,
+  budgetMs: null,
+  error: null,
+  ...patch,
+});
+
+const prefix = randomUUID().slice(0, 8);
+let counter = 0;
+const uniqueId = (label: string): string => `${prefix}-${label}-${++counter}`;
+
+const newJob = (patch: Partial<NewJob> = {}): NewJob => ({
+  id: uniqueId('job'),
+  query: 'red fox',
+  type: 'all',
+  limit: 5,
+  outDir: '/tmp/trawl-out',
+  budgets: { requestMs: 15_000, sourceMs: 120_000, jobMs: 600_000 },
+  sources: [run('pexels'), run('nasa', { budgetMs: 90_000 }), run('openverse')],
+  createdAt: '2030-01-01T00:00:00.000Z',
+  ...patch,
+});
+
+const item = (jobId: string, kind: MediaKind, createdAt: string): Item => ({
+  id: uniqueId('item'),
+  jobId,
+  source: 'nasa',
+  kind,
+  url: `http://127.0.0.1/${kind}`,
+  pageUrl: null,
+  title: 'A fox',
+  author: null,
+  authorUrl: null,
+  license: 'CC0',
+  licenseUrl: null,
+  width: kind === 'audio' ? null : 640,
+  height: kind === 'audio' ? null : 480,
+  path: `out/${kind}.bin`,
+  bytes: 5_000_000_000,
+  sha256: 'ab'.repeat(32),
+  contentType: kind === 'image' ? 'image/jpeg' : `${kind}/mp4`,
+  createdAt,
+});
+
+const failure = (n: number): ItemFailure => ({ source: 'pexels', url: `http://127.0.0.1/${n}`, code: 'TRAWL_NOT_MEDIA', message: `not media ${n}` });
+
+/**
+ * Registers the Store conformance suite under `describe(name)`. `open` returns a store on the
+ * database under test, the same database on every call (the suite closes and re-opens it to check
+ * durability); the suite migrates it before each test and closes it after. `cleanup` runs once at the
+ * end, e.g. to delete a temporary database.
+ */
+export function describeStoreConformance(name: string, open: () => Promise<Store>, cleanup?: () => Promise<void>): void {
+  describe(name, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+      await store.migrate();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    if (cleanup !== undefined) afterAll(cleanup);
+
+    it('migrates again harmlessly', async () => {
+      await store.migrate();
+      await store.migrate();
+      const job = newJob();
+      await store.createJob(job);
+      expect((await store.getJob(job.id))?.id).toBe(job.id);
+    });
+
+    it('creates a queued job and reads it back with source runs in order and budgets', async () => {
+      const job = newJob();
+      const created = await store.createJob(job);
+      expect(created).toEqual({
+        id: job.id,
+        query: 'red fox',
+        type: 'all',
+        limit: 5,
+        outDir: '/tmp/trawl-out',
+        status: 'queued',
+        budgets: { requestMs: 15_000, sourceMs: 120_000, jobMs: 600_000 },
+        sources: job.sources,
+        downloaded: 0,
+        images: 0,
+        videos: 0,
+        failed: 0,
+        createdAt: job.createdAt,
+        startedAt: null,
+        finishedAt: null,
+        elapsedMs: null,
+        error: null,
+        worker: null,
+        heartbeatAt: null,
+      });
+      expect(await store.getJob(job.id)).toEqual(created);
+    });
+
+    it('returns undefined for an unknown job or item', async () => {
+      expect(await store.getJob(uniqueId('missing'))).toBeUndefined();
+      expect(await store.getItem(uniqueId('missing'))).toBeUndefined();
+    });
+
+    it('rejects a job id that is taken with TRAWL_BAD_INPUT', async () => {
+      const job = newJob();
+      await store.createJob(job);
+      await expect(store.createJob(job)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
+    });
+
+    it('updates only the fields a patch names, and null clears', async () => {
+      const job = newJob();
+      await store.createJob(job);
+      const error = { code: 'TRAWL_JOB_TIMEOUT', message: 'job budget ran out' } as const;
+      await store.updateJob(job.id, { status: 'running', startedAt: '2030-01-01T00:00:01.000Z', worker: 'w1', heartbeatAt: '2030-01-01T00:00:02.000Z' });
+      await store.updateJob(job.id, { status: 'timed_out', finishedAt: '2030-01-01T00:10:01.000Z', elapsedMs: 600_000, error });
+      const ended = await store.getJob(job.id);
+      expect(ended).toMatchObject({ status: 'timed_out', startedAt: '2030-01-01T00:00:01.000Z', finishedAt: '2030-01-01T00:10:01.000Z' });
+      expect(ended).toMatchObject({ elapsedMs: 600_000, error, worker: 'w1', heartbeatAt: '2030-01-01T00:00:02.000Z', query: 'red fox' });
+      await store.updateJob(job.id, { error: null, worker: null, heartbeatAt: null });
+      await store.updateJob(job.id, {});
+      expect(await store.getJob(job.id)).toMatchObject({ status: 'timed_out', error: null, worker: null, heartbeatAt: null, elapsedMs: 600_000 });
+    });
+
+    it('rejects updating an unknown job with TRAWL_NOT_FOUND', async () => {
+      await expect(store.updateJob(uniqueId('missing'), { status: 'running' })).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
+      await expect(store.updateJob(uniqueId('missing'), {})).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
+    });
+
+    it('saves a source run in place, keeping the order, and appends a new source last', async () => {
+      const job = newJob();
+      await store.createJob(job);
+      const nasa = run('nasa', { status: 'timed_out', found: 9, downloaded: 4, failed: 2, duplicates: 1, startedAt: 'a', finishedAt: 'b', elapsedMs: 90_000, budgetMs: 90_000, error: { code: 'TRAWL_SOURCE_TIMEOUT', message: 'out of time' } });
+      await store.saveSourceRun(job.id, nasa);
+      await store.saveSourceRun(job.id, run('unsplash', { status: 'skipped' }));
+      const sources = (await store.getJob(job.id))?.sources;
+      expect(sources).toEqual([run('pexels'), nasa, run('openverse'), run('unsplash', { status: 'skipped' })]);
+      await store.saveSourceRun(job.id, run('nasa', { status: 'done', error: null }));
+      expect((await store.getJob(job.id))?.sources.map((s) => [s.source, s.status, s.error])).toEqual([
+        ['pexels', 'pending', null],
+        ['nasa', 'done', null],
+        ['openverse', 'pending', null],
+        ['unsplash', 'skipped', null],
+      ]);
+      await expect(store.saveSourceRun(uniqueId('missing'), run('nasa'))).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
+    });
+
+    it('stores items and derives downloaded, images and videos from them', async () => {
+      const job = newJob();
+      const other = newJob();
+      await store.createJob(job);
+      await store.createJob(other);
+      const items = [
+        item(job.id, 'image', '2030-01-01T00:00:01.000Z'),
+        item(job.id, 'video', '2030-01-01T00:00:02.000Z'),
+        item(job.id, 'image', '2030-01-01T00:00:03.000Z'),
+        item(job.id, 'audio', '2030-01-01T00:00:04.000Z'),
+      ];
+      for (const saved of [items[2], items[0], items[3], items[1]]) if (saved !== undefined) await store.addItem(saved);
+      await store.addItem(item(other.id, 'video', '2030-01-01T00:00:05.000Z'));
+      expect(await store.listItems(job.id)).toEqual(items);
+      expect(await store.getItem(items[1]?.id ?? '')).toEqual(items[1]);
+      const counts = { downloaded: 4, images: 2, videos: 1, failed: 0 };
+      expect(await store.getJob(job.id)).toMatchObject(counts);
+      expect((await store.listJobs({ limit: 1000 })).find((listed) => listed.id === job.id)).toMatchObject(counts);
+      expect(await store.getJob(other.id)).toMatchObject({ downloaded: 1, images: 0, videos: 1 });
+      await expect(store.addItem(item(uniqueId('missing'), 'image', 'x'))).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
+    });
+
+    it('lists failures in the order recorded and counts them', async () => {
+      const job = newJob();
+      await store.createJob(job);
+      for (const n of [3, 1, 2]) await store.addFailure(job.id, failure(n));
+      expect(await store.listFailures(job.id)).toEqual([failure(3), failure(1), failure(2)]);
+      expect(await store.getJob(job.id)).toMatchObject({ failed: 3, downloaded: 0 });
+      expect(await store.listFailures(uniqueId('missing'))).toEqual([]);
+    });
+
+    it('lists jobs newest first and filters by status', async () => {
+      const [old, middle, recent] = ['2031-01-01T00:00:00.000Z', '2031-01-02T00:00:00.000Z', '2031-01-03T00:00:00.000Z'].map((createdAt) => newJob({ createdAt }));
+      if (old === undefined || middle === undefined || recent === undefined) throw new Error('fixture');
+      for (const job of [middle, recent, old]) await store.createJob(job);
+      await store.updateJob(middle.id, { status: 'running' });
+      await store.updateJob(recent.id, { status: 'completed' });
+      const mine = new Set([old.id, middle.id, recent.id]);
+      const all = await store.listJobs({ limit: 1000 });
+      expect(all.filter((job) => mine.has(job.id)).map((job) => job.id)).toEqual([recent.id, middle.id, old.id]);
+      expect(all.find((job) => job.id === middle.id)?.sources).toEqual(middle.sources);
+      const active = await store.listJobs({ status: ['running', 'completed'], limit: 1000 });
+      expect(active.every((job) => job.status === 'running' || job.status === 'completed')).toBe(true);
+      expect(active.filter((job) => mine.has(job.id)).map((job) => job.id)).toEqual([recent.id, middle.id]);
+    });
+
+    it('limits job lists: as asked, 50 by default, 1000 at most', async () => {
+      for (let n = 0; n < 1001; n++) await store.createJob(newJob({ createdAt: `2032-01-01T00:00:00.${String(n % 1000).padStart(3, '0')}Z`, sources: [] }));
+      const all = await store.listJobs({ limit: 5000 });
+      expect(all).toHaveLength(1000);
+      expect(await store.listJobs()).toEqual(all.slice(0, 50));
+      expect(await store.listJobs({ limit: 2 })).toEqual(all.slice(0, 2));
+      await expect(store.listJobs({ limit: 0 })).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
+    });
+
+    it('appends events with growing ids and lists them in order, after an id when asked', async () => {
+      const job = newJob();
+      const other = newJob();
+      await store.createJob(job);
+      await store.createJob(other);
+      const payloads: unknown[] = [{ source: 'nasa', found: 3, nested: { list: [1, 'two'] } }, 'text', 42, null];
+      const ids: number[] = [];
+      for (const [n, data] of payloads.entries()) {
+        ids.push(await store.appendEvent(job.id, `event.${n}`, data));
+        await store.appendEvent(other.id, 'noise', { n });
+      }
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(ids.length);
+      const events = await store.listEvents(job.id);
+      expect(events.map((event) => [event.id, event.jobId, event.name, event.data])).toEqual(payloads.map((data, n) => [ids[n], job.id, `event.${n}`, data]));
+      expect(events.every((event) => !Number.isNaN(Date.parse(event.at)))).toBe(true);
+      expect((await store.listEvents(job.id, ids[1])).map((event) => event.id)).toEqual(ids.slice(2));
+      expect(await store.listEvents(job.id, ids[3])).toEqual([]);
+      await expect(store.appendEvent(uniqueId('missing'), 'x', {})).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
+    });
+
+    it('keeps everything across close and reopen', async () => {
+      const job = newJob();
+      await store.createJob(job);
+      await store.updateJob(job.id, { status: 'completed', finishedAt: '2030-01-01T00:01:00.000Z' });
+      await store.saveSourceRun(job.id, run('pexels', { status: 'done', found: 1, downloaded: 1 }));
+      await store.addItem(item(job.id, 'image', '2030-01-01T00:00:30.000Z'));
+      await store.addFailure(job.id, failure(1));
+      await store.appendEvent(job.id, 'job.finished', { status: 'completed' });
+      const before = [await store.getJob(job.id), await store.listItems(job.id), await store.listFailures(job.id), await store.listEvents(job.id)];
+      await store.close();
+      await store.close();
+      store = await open();
+      await store.migrate();
+      const after = [await store.getJob(job.id), await store.listItems(job.id), await store.listFailures(job.id), await store.listEvents(job.id)];
+      expect(after).toEqual(before);
+      expect(before[0]).toMatchObject({ status: 'completed', downloaded: 1, images: 1, failed: 1 });
+    });
+  });
+}
