@@ -46,7 +46,7 @@ export function stripHtml(html: string): string {
 
 /** The `href` of the first link in an HTML fragment (entities decoded), or null when there is none. */
 export function firstLinkHref(html: string): string | null {
-  const match = /<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(html);
+  const match = /<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(html);
   const href = match?.[1] ?? match?.[2] ?? match?.[3];
   return href === undefined ? null : decodeEntities(href).trim() || null;
 }

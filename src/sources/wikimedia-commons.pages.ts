@@ -44,7 +44,7 @@ function orderedPages(query: unknown): JsonRecord[] {
     throw parserOutdated('wikimedia_commons', COMMONS_ENDPOINT, 'query.pages array or object');
   }
   const list = records(Array.isArray(pages) ? pages : Object.values(byPageId ?? {}));
-  const rank = (page: JsonRecord): number => num(page.index) ?? Number.POSITIVE_INFINITY;
+  const rank = (page: JsonRecord): number => num(page.index) ?? Number.MAX_SAFE_INTEGER;
   return list.sort((a, b) => rank(a) - rank(b));
 }
 
