@@ -65,23 +65,17 @@ function classify(code: string): ErrorCode {
   return 'TRAWL_NETWORK';
 }
 
+const DESCRIPTIONS: Partial<Record<ErrorCode, (url: string) => string>> = {
+  TRAWL_REQUEST_TIMEOUT: (url) => `${url} did not connect and answer in time`,
+  TRAWL_BODY_IDLE: (url) => `${url} went silent mid-body`,
+  TRAWL_TRUNCATED: (url) => `${url} ended before its Content-Length`,
+  TRAWL_DNS: (url) => `cannot resolve the host of ${url}`,
+  TRAWL_TLS: (url) => `TLS with ${url} failed`,
+  TRAWL_BAD_RESPONSE: (url) => `${url} sent a malformed response`,
+};
+
 function describe(code: ErrorCode, url: string): string {
-  switch (code) {
-    case 'TRAWL_REQUEST_TIMEOUT':
-      return `${url} did not connect and answer in time`;
-    case 'TRAWL_BODY_IDLE':
-      return `${url} went silent mid-body`;
-    case 'TRAWL_TRUNCATED':
-      return `${url} ended before its Content-Length`;
-    case 'TRAWL_DNS':
-      return `cannot resolve the host of ${url}`;
-    case 'TRAWL_TLS':
-      return `TLS with ${url} failed`;
-    case 'TRAWL_BAD_RESPONSE':
-      return `${url} sent a malformed response`;
-    default:
-      return `request to ${url} failed`;
-  }
+  return DESCRIPTIONS[code]?.(url) ?? `request to ${url} failed`;
 }
 
 /** The first `code` string found on the error, its `cause` chain or an AggregateError's members. */

@@ -39,7 +39,8 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   if (/^-\d+$/.test(text)) return 0;
-  if (!HTTP_DATE_SHAPE.test(text)) return undefined;
+  // HTTP-dates are ~30 characters; the length bound keeps the shape check cheap on hostile headers.
+  if (text.length > 40 || !HTTP_DATE_SHAPE.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
