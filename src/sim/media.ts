@@ -1,0 +1,115 @@
+/**
+ * The simulator's media: real PNG, MP4 and WebM bytes, unique and stable per media key (the path
+ * below `/media/` without its extension). Dimensions derive from the key alone, so an API answer can
+ * report them without generating the file, and they always equal the file's own.
+ */
+import { type Body, paddedBody } from './body.js';
+import { noisePng } from './png.js';
+import { fillNoise, hashString, seededUint32 } from './random.js';
+import { mp4Header, webmFile } from './video.js';
+
+/** Pixel dimensions of a generated image or video. */
+export interface Dimensions {
+  width: number;
+  height: number;
+}
+
+/** The video containers the simulator produces. */
+export type VideoContainer = 'mp4' | 'webm';
+
+/** Content types of the media the simulator serves, by file extension. */
+export const MEDIA_TYPES = {
+  png: 'image/png',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  m3u8: 'application/vnd.apple.mpegurl',
+} as const;
+
+const NOISE_BYTES = 1024 * 1024;
+let noise: Buffer | undefined;
+
+/** One shared MiB of pseudo-random bytes: the payload of streamed and oversized bodies. */
+export function noiseBlock(): Buffer {
+  noise ??= fillNoise(Buffer.alloc(NOISE_BYTES), 'trawl-sim-noise');
+  return noise;
+}
+
+/** Dimensions a video key asks for (its last `…1280x720…`, else its last `…480p…` at 16:9), else 1280 × 720. */
+export function videoDimensions(key: string): Dimensions {
+  const sized = [...key.matchAll(/(\d{2,5})x(\d{2,5})/g)].at(-1);
+  if (sized) return { width: Number(sized[1]), height: Number(sized[2]) };
+  const lines = [...key.matchAll(/(\d{3,4})p\b/g)].at(-1);
+  if (lines) {
+    const height = Number(lines[1]);
+    return { width: 2 * Math.round((height * 16) / 9 / 2), height };
+  }
+  return { width: 1280, height: 720 };
+}
+
+/**
+ * A valid MP4 of exactly `totalBytes` that streams from a shared noise block: the benchmark
+ * endpoint's body, produced as it is sent. `totalBytes` must cover the header.
+ */
+export function streamedMp4(totalBytes: number): Body {
+  const smallHeader = mp4Header(1920, 1080, 0).length;
+  // Past 4 GiB the mdat box needs a 64-bit size, which makes the header 8 bytes longer.
+  const headerBytes = totalBytes - smallHeader + 16 <= 0xffffffff ? smallHeader : smallHeader + 8;
+  if (totalBytes < headerBytes) throw new RangeError(`a streamed MP4 needs at least ${headerBytes} bytes; got ${totalBytes}`);
+  return paddedBody(mp4Header(1920, 1080, totalBytes - headerBytes), totalBytes, noiseBlock());
+}
+
+const ASPECT_RATIOS: readonly (readonly [number, number])[] = [[4, 3], [3, 2], [16, 9], [1, 1], [2, 3], [3, 4]];
+const CACHE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/** Generates and caches media files; one per simulator, sized by its options. */
+export class MediaLibrary {
+  private readonly cache = new Map<string, Buffer>();
+  private cachedBytes = 0;
+
+  constructor(private readonly sizes: { imageBytes: number; videoBytes: number }) {}
+
+  /** The dimensions of the PNG for `key`: a common aspect ratio picked by the key, sized so the file is ~imageBytes. */
+  imageDimensions(key: string): Dimensions {
+    const [w, h] = ASPECT_RATIOS[seededUint32(`dims:${key}`)() % ASPECT_RATIOS.length] ?? [1, 1];
+    const pixels = this.sizes.imageBytes / 3;
+    const width = Math.max(8, Math.round(Math.sqrt((pixels * w) / h)));
+    return { width, height: Math.max(8, Math.round(pixels / width)) };
+  }
+
+  /** The PNG for `key` (noise, ~imageBytes, the dimensions {@link imageDimensions} reports). */
+  image(key: string): Buffer {
+    return this.cached(`png:${key}`, () => {
+      const { width, height } = this.imageDimensions(key);
+      return noisePng(width, height, key);
+    });
+  }
+
+  /** The video for `key` in `container`, ~videoBytes, with the dimensions {@link videoDimensions} reads from the key. */
+  video(key: string, container: VideoContainer): Buffer {
+    return this.cached(`${container}:${key}`, () => {
+      const { width, height } = videoDimensions(key);
+      const payloadBytes = Math.max(64, this.sizes.videoBytes - 256);
+      const payload = fillNoise(Buffer.alloc(payloadBytes), key);
+      return container === 'mp4' ? Buffer.concat([mp4Header(width, height, payload.length), payload]) : webmFile(width, height, payload, hashString(key));
+    });
+  }
+
+  private cached(key: string, make: () => Buffer): Buffer {
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      // Re-inserting moves the entry to the back: the Map's order is least-recently-used first.
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const bytes = make();
+    this.cache.set(key, bytes);
+    this.cachedBytes += bytes.length;
+    for (const [oldKey, old] of this.cache) {
+      if (this.cachedBytes <= CACHE_LIMIT_BYTES) break;
+      this.cache.delete(oldKey);
+      this.cachedBytes -= old.length;
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,11 @@
+/** Every simulated source. Adding one = one `<source>.sim.ts` file and one line here. */
+import { openverseRoute } from './openverse.sim.js';
+import { pexelsRoute } from './pexels.sim.js';
+import type { RouteModule } from './route.js';
+import { wikimediaCommonsRoute } from './wikimedia-commons.sim.js';
+
+/** The routes a simulator serves, in matching order. */
+export const SOURCE_ROUTES: readonly RouteModule[] = [pexelsRoute, openverseRoute, wikimediaCommonsRoute];
+
+/** The source ids the simulator answers for (fault targets name them). */
+export const SIM_SOURCE_IDS: readonly string[] = SOURCE_ROUTES.map((r) => r.source);
