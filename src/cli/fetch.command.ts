@@ -92,7 +92,7 @@ function asUsage<T>(fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof TrawlError && err.code === 'TRAWL_BAD_INPUT') {
-      const field = String(err.context.field ?? '');
+      const field = typeof err.context.field === 'string' ? err.context.field : '';
       const flag = FLAG_FOR_FIELD[field] ?? field;
       throw new UsageError(err.message.replace(new RegExp(`^${field}:`), `${flag}:`));
     }
