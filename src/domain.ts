@@ -54,10 +54,12 @@ export interface Candidate {
   licenseUrl: string | null;
   width: number | null;
   height: number | null;
+  /** Source-private values the source needs back later (e.g. Unsplash's download_location); never stored or reported. */
+  sourceData?: Readonly<Record<string, string>>;
 }
 
 /** A downloaded, verified media file and its metadata. */
-export interface Item extends Candidate {
+export interface Item extends Omit<Candidate, 'sourceData'> {
   id: string;
   jobId: string;
   /** Where the file is: relative to the current directory or absolute. */

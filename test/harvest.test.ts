@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/store/sqlite/sqlite.store.js';
 import { type Harness, leftoverTempFiles, listFiles, runEngine, startHarness } from './support/harness.js';
 
 let h: Harness;
@@ -62,6 +63,37 @@ describe('a normal job', () => {
     const pexels = report.sources.find((s) => s.source === 'pexels');
     expect(pexels?.status).toBe('skipped');
     expect(pexels?.error?.message).toMatch(/PEXELS_API_KEY/);
+  });
+});
+
+describe('rate-limit quotas', () => {
+  it('skips a source whose recorded quota is used up until a future reset', async () => {
+    const store = openSqliteStore(path.join(h.cwd, 'data', 'trawl.db'));
+    await store.migrate();
+    const resetAt = new Date(Date.now() + 3_600_000).toISOString();
+    await store.saveQuota({ source: 'openverse', remaining: 0, limit: 20, resetAt, updatedAt: new Date().toISOString() });
+    await store.close();
+    const { job, report } = await runEngine(h, { query: 'cats', sources: 'openverse,wikimedia_commons', limit: 2 });
+    expect(job.status).toBe('completed');
+    expect(report.sources[0]).toMatchObject({ source: 'openverse', status: 'skipped', error: { code: 'TRAWL_RATE_LIMITED', message: `openverse: quota exhausted until ${resetAt}` } });
+    expect(h.sim.requests().some((r) => r.source === 'openverse')).toBe(false);
+  });
+});
+
+describe('crash leftovers', () => {
+  it('sweeps temp files an earlier crash left in the output directory, keeping fresh ones', async () => {
+    const { mkdir, utimes, writeFile } = await import('node:fs/promises');
+    await mkdir(outDir(), { recursive: true });
+    const stale = path.join(outDir(), '.trawl-crashed.part');
+    const fresh = path.join(outDir(), '.trawl-other-writer.part');
+    await writeFile(stale, 'half a file');
+    await writeFile(fresh, 'being written right now');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(stale, hourAgo, hourAgo);
+    await runEngine(h, { query: 'cats', sources: 'openverse', limit: 1 });
+    const files = await listFiles(outDir());
+    expect(files).not.toContain('.trawl-crashed.part');
+    expect(files).toContain('.trawl-other-writer.part');
   });
 });
 

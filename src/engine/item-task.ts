@@ -41,8 +41,9 @@ export async function downloadCandidate(ctx: JobContext, candidate: Candidate, s
     );
     if (ctx.savedHashes.has(saved.sha256)) return { kind: 'duplicate' };
     ctx.savedHashes.add(saved.sha256);
+    const { sourceData: _private, ...described } = candidate;
     const item: Item = {
-      ...candidate,
+      ...described,
       kind: saved.kind,
       width: saved.width ?? candidate.width,
       height: saved.height ?? candidate.height,

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { Budget } from './budget.js';
 import type { EventBus } from './events.js';
 import type { KeyedLimiter, Limiter } from './limiter.js';
+import type { QuotaBook } from './quota-book.js';
 
 /** What the engine needs from the outside world; services build it once per process. */
 export interface EngineDeps {
@@ -17,6 +18,8 @@ export interface EngineDeps {
   sources: readonly Source[];
   /** Downloads in flight per host, shared by every job of the process. */
   hostLimiter: KeyedLimiter;
+  /** Each source's last announced rate-limit quota. */
+  quotas: QuotaBook;
   /** Identifies this process as the owner of the jobs it runs. */
   workerId: string;
   /** Records an item in the output directory's manifest (manifest.jsonl). */

@@ -1,6 +1,6 @@
-import type { MediaKind, SourceRun } from '../domain.js';
+import type { Candidate, MediaKind, SourceRun } from '../domain.js';
 import { type ErrorCode, TrawlError, isTrawlError, toTrawlError } from '../errors.js';
-import { availability, type Source } from '../sources/source.js';
+import { availability, type Source, type SourceContext } from '../sources/source.js';
 import { abortReason } from './budget.js';
 import { type ItemOutcome, downloadCandidate } from './item-task.js';
 import type { JobContext } from './job-context.js';
@@ -21,6 +21,8 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
   const available = availability(source, deps.config);
   const kinds = kindsFor(request.type, source);
   if (!available.ok) return skip(ctx, run, 'TRAWL_NOT_CONFIGURED', `${source.id}: ${available.reason}`);
+  const exhausted = deps.quotas.exhaustedUntil(source.id);
+  if (exhausted) return skip(ctx, run, 'TRAWL_RATE_LIMITED', `${source.id}: quota exhausted until ${exhausted}`);
   if (kinds.length === 0) return skip(ctx, run, 'TRAWL_BAD_INPUT', `${source.id} offers no ${request.type}s`);
   if (ctx.budget.aborted) return settleUnstarted(ctx, run);
 
@@ -30,17 +32,23 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
   await deps.store.saveSourceRun(ctx.job.id, run);
   deps.bus.emit('source.started', { jobId: ctx.job.id, source: source.id, budgetMs: run.budgetMs ?? 0 });
 
+  const sourceContext: SourceContext = {
+    signal: budget.signal,
+    http: deps.http,
+    config: deps.config,
+    reportQuota: (quota) => deps.quotas.report(source.id, quota),
+  };
   const downloads: Promise<void>[] = [];
   let searchError: TrawlError | undefined;
   try {
     for (const kind of kinds) {
       let taken = 0;
-      const pages = source.search({ query: request.query, kind, limit: request.limit }, { signal: budget.signal, http: deps.http, config: deps.config });
+      const pages = source.search({ query: request.query, kind, limit: request.limit }, sourceContext);
       for await (const page of pages) {
         for (const candidate of page.slice(0, request.limit - taken)) {
           taken++;
           run.found++;
-          downloads.push(downloadCandidate(ctx, candidate, budget.signal).then((outcome) => record(ctx, run, candidate.url, outcome)));
+          downloads.push(downloadCandidate(ctx, candidate, budget.signal).then((outcome) => record(ctx, run, candidate, outcome, source, sourceContext)));
         }
         progress(ctx, run);
         if (taken >= request.limit) break;
@@ -59,12 +67,14 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
 }
 
 /** Applies one candidate's outcome to the run's counts and reports it. */
-async function record(ctx: JobContext, run: SourceRun, url: string, outcome: ItemOutcome): Promise<void> {
+async function record(ctx: JobContext, run: SourceRun, candidate: Candidate, outcome: ItemOutcome, source: Source, context: SourceContext): Promise<void> {
   const { deps } = ctx;
+  const { url } = candidate;
   switch (outcome.kind) {
     case 'saved':
       run.downloaded++;
       deps.bus.emit('item.saved', { jobId: ctx.job.id, source: run.source, item: outcome.item });
+      await notifyDownloaded(ctx, source, candidate, context);
       break;
     case 'duplicate':
       run.duplicates++;
@@ -78,6 +88,18 @@ async function record(ctx: JobContext, run: SourceRun, url: string, outcome: Ite
     }
   }
   progress(ctx, run);
+}
+
+/** Tells the source one of its files was saved (Unsplash requires it); a failure is an alert, not an item fault. */
+async function notifyDownloaded(ctx: JobContext, source: Source, candidate: Candidate, context: SourceContext): Promise<void> {
+  if (!source.notifyDownloaded) return;
+  try {
+    await source.notifyDownloaded(candidate, context);
+  } catch (err) {
+    if (context.signal.aborted) return;
+    const message = `${source.id}: download tracking call failed: ${toTrawlError(err).message}`;
+    ctx.deps.bus.emit('alert', { jobId: ctx.job.id, level: 'warning', message, source: source.id });
+  }
 }
 
 function progress(ctx: JobContext, run: SourceRun): void {

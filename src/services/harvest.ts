@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { sweepTempFiles } from '../download/temp-files.js';
 import type { Job, JobRequest, SourceRun } from '../domain.js';
 import { runJob } from '../engine/job-runner.js';
 import type { Runtime } from './runtime.js';
@@ -27,9 +29,21 @@ export async function submitJob(runtime: Runtime, request: JobRequest): Promise<
  * as it is recorded; `cancel` ends it cleanly. Resolves with the final job once its events are stored.
  */
 export async function harvest(runtime: Runtime, request: JobRequest, options: { cancel?: AbortSignal; onCreated?: (job: Job) => void } = {}): Promise<Job> {
+  await sweepOrphans(runtime, request);
   const job = await submitJob(runtime, request);
   options.onCreated?.(job);
   const final = await runJob(runtime.deps, job.id, request, options.cancel);
   await runtime.flush();
   return final;
+}
+
+/**
+ * Removes temp files a crashed run left in the output directory. A live download touches its temp
+ * file at least every request timeout (or is cut), so only files idle far longer are orphans.
+ */
+async function sweepOrphans(runtime: Runtime, request: JobRequest): Promise<void> {
+  const { config } = runtime.deps;
+  const olderThanMs = Math.max(config.stuckAfterMs, 2 * request.budgets.requestMs);
+  const removed = await sweepTempFiles(path.resolve(request.outDir), { olderThanMs });
+  if (removed > 0) runtime.logger.info({ outDir: request.outDir, removed }, 'TEMP FILES SWEPT');
 }

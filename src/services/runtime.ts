@@ -6,6 +6,7 @@ import { EventBus } from '../engine/events.js';
 import { EventRecorder } from '../engine/event-recorder.js';
 import type { EngineDeps } from '../engine/job-context.js';
 import { KeyedLimiter } from '../engine/limiter.js';
+import { QuotaBook } from '../engine/quota-book.js';
 import { logJobEvents } from '../logging/job-log.js';
 import { type TrawlLogger, createLogger } from '../logging/logger.js';
 import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
@@ -37,6 +38,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const recorder = new EventRecorder(bus, store, (err) => logger.error({ err }, 'EVENT LOG WRITE FAILED'));
   const unlog = logJobEvents(bus, logger, config);
   const http = createHttpClient(httpClientOptionsFrom(config));
+  const quotas = new QuotaBook(store, (err) => logger.error({ err }, 'QUOTA WRITE FAILED'));
+  await quotas.load();
   const deps: EngineDeps = {
     config,
     store,
@@ -44,6 +47,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     bus,
     sources: options.sources ?? SOURCES,
     hostLimiter: new KeyedLimiter(config.hostConcurrency),
+    quotas,
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     recordManifest: appendManifest,
   };

@@ -113,16 +113,17 @@ function envLines(app: App, settings: SimSettings): Record<string, string> {
 
 type Classified = Pick<RequestRecord, 'source' | 'target'> & { route: SourceRoute | null };
 
-function classify(app: App, pathname: string): Classified {
+function classify(app: App, url: URL): Classified {
+  const { pathname } = url;
   if (pathname.startsWith(CONTROL_PREFIX)) return { target: 'control', source: null, route: null };
   if (pathname.startsWith('/media/')) return { target: 'media', source: mediaSource(pathname), route: null };
-  const route = app.routes.find((r) => r.matches(pathname)) ?? null;
+  const route = app.routes.find((r) => r.matches(url)) ?? null;
   return { target: 'api', source: route?.source ?? null, route };
 }
 
 async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = requestUrl(app.origin, req);
-  const classified = classify(app, url.pathname);
+  const classified = classify(app, url);
   const record = app.log.open(req, { source: classified.source, target: classified.target });
   const closed = new AbortController();
   res.once('close', () => closed.abort());

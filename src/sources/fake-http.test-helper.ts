@@ -8,7 +8,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import type { Candidate } from '../domain.js';
 import type { ApiResponse, HttpClient, HttpResponse } from '../net/http.js';
-import type { SourceContext } from './source.js';
+import type { QuotaInfo, SourceContext } from './source.js';
 
 /** One request a source made. */
 export interface RecordedRequest {
@@ -64,9 +64,10 @@ export class FakeHttp implements HttpClient {
  * A SourceContext with a Config loaded from `env` only (the cwd does not exist, so no `.env` file
  * is read) and a fresh, never-aborted signal.
  */
-export function fakeContext(http: HttpClient, env: Record<string, string> = {}): SourceContext {
+export function fakeContext(http: HttpClient, env: Record<string, string> = {}): SourceContext & { quotas: QuotaInfo[] } {
   const config = loadConfig({ env, cwd: path.join(tmpdir(), `trawl-no-such-dir-${randomUUID()}`) });
-  return { signal: new AbortController().signal, http, config };
+  const quotas: QuotaInfo[] = [];
+  return { signal: new AbortController().signal, http, config, quotas, reportQuota: (q) => quotas.push(q) };
 }
 
 /** Every page a search yields, in order. */

@@ -13,11 +13,26 @@ export interface SearchRequest {
   limit: number;
 }
 
+/** What a service said about its rate limit, read from its response headers. */
+export interface QuotaInfo {
+  /** Requests left in the current window, or null when the service did not say. */
+  remaining: number | null;
+  limit: number | null;
+  /** When the window resets (ISO time), or null when unknown. */
+  resetAt: string | null;
+}
+
 export interface SourceContext {
   /** The source's budget; pass it to every request. */
   signal: AbortSignal;
   http: HttpClient;
   config: Config;
+  /**
+   * Tell the engine the quota a response announced (e.g. X-Ratelimit-Remaining/Reset). When a
+   * source reports `remaining: 0` with a future `resetAt`, later jobs skip it ("quota exhausted
+   * until …") instead of burning requests and retries.
+   */
+  reportQuota(quota: QuotaInfo): void;
 }
 
 /** Whether a source can run with this config, and why not. */
@@ -39,6 +54,11 @@ export interface Source {
    * TrawlErrors: TRAWL_PARSER_OUTDATED when a response has an unexpected shape, TRAWL_AUTH, …
    */
   search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined>;
+  /**
+   * Called once a candidate of this source has been saved, for services that require it (Unsplash's
+   * download_location tracking call). Failures are reported as alerts, never fail the item.
+   */
+  notifyDownloaded?(candidate: Candidate, context: SourceContext): Promise<void>;
 }
 
 /** The origin to send a source's API requests to: the override if configured, else the real one. */

@@ -5,9 +5,9 @@
  */
 import type { Kysely, Updateable } from 'kysely';
 import type { Item, ItemFailure, JobStatus, SourceRun } from '../domain.js';
-import { eventToRow, failureToRow, itemToRow, newJobToRow, sourceRunToRow, type Database, type JobsTable } from './schema.js';
+import { eventToRow, failureToRow, itemToRow, newJobToRow, quotaToRow, sourceRunToRow, type Database, type JobsTable } from './schema.js';
 import { TrawlError } from '../errors.js';
-import type { JobPatch, NewJob } from './store.js';
+import type { JobPatch, NewJob, StoredQuota } from './store.js';
 
 /** How many jobs `listJobs` returns when the caller does not say. */
 export const DEFAULT_JOB_LIST_LIMIT = 50;
@@ -176,4 +176,18 @@ export function selectEvents(db: Kysely<Database>, jobId: string, afterId: numbe
   let query = db.selectFrom('job_events').selectAll().where('job_id', '=', jobId);
   if (afterId !== undefined) query = query.where('id', '>', afterId);
   return query.orderBy('id');
+}
+
+/** Records a source's latest quota, replacing the previous one. */
+export function upsertQuota(db: Kysely<Database>, quota: StoredQuota) {
+  const row = quotaToRow(quota);
+  return db
+    .insertInto('source_quotas')
+    .values(row)
+    .onConflict((oc) => oc.column('source').doUpdateSet({ remaining: row.remaining, limit_count: row.limit_count, reset_at: row.reset_at, updated_at: row.updated_at }));
+}
+
+/** Every source's latest quota. */
+export function selectQuotas(db: Kysely<Database>) {
+  return db.selectFrom('source_quotas').selectAll().orderBy('source');
 }

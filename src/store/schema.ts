@@ -6,7 +6,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ErrorInfo, Item, ItemFailure, Job, JobStatus, MediaKind, MediaType, SourceId, SourceRun, SourceRunStatus } from '../domain.js';
 import type { ErrorCode } from '../errors.js';
-import type { NewJob, StoredEvent } from './store.js';
+import type { NewJob, StoredEvent, StoredQuota } from './store.js';
 
 /** An autoincrement key: generated on insert, never updated. */
 type SerialId = ColumnType<number, never, never>;
@@ -31,6 +31,15 @@ export interface JobsTable {
   worker: string | null;
   heartbeat_at: string | null;
   lease_version: Generated<number>;
+}
+
+/** The last rate-limit quota each source's service announced (one row per source). */
+export interface SourceQuotasTable {
+  source: SourceId;
+  remaining: number | null;
+  limit_count: number | null;
+  reset_at: string | null;
+  updated_at: string;
 }
 
 /** One row per (job, source); `position` keeps the order the job asked for its sources in. */
@@ -101,6 +110,7 @@ export interface Database {
   items: ItemsTable;
   failures: FailuresTable;
   job_events: JobEventsTable;
+  source_quotas: SourceQuotasTable;
 }
 
 /** A job row with the counts derived from its items and failures (see `selectJobsWithCounts`). */
@@ -274,4 +284,14 @@ export function eventToRow(jobId: string, name: string, data: unknown, at: strin
 /** An event as the store returns it, its data parsed back from JSON. */
 export function rowToEvent(row: Selectable<JobEventsTable>): StoredEvent {
   return { id: Number(row.id), jobId: row.job_id, name: row.name, data: JSON.parse(row.data) as unknown, at: row.at };
+}
+
+/** A source quota row as the domain sees it. */
+export function rowToQuota(row: Selectable<SourceQuotasTable>): StoredQuota {
+  return { source: row.source, remaining: row.remaining === null ? null : Number(row.remaining), limit: row.limit_count === null ? null : Number(row.limit_count), resetAt: row.reset_at, updatedAt: row.updated_at };
+}
+
+/** A domain quota as a row. */
+export function quotaToRow(quota: StoredQuota): Insertable<SourceQuotasTable> {
+  return { source: quota.source, remaining: quota.remaining, limit_count: quota.limit, reset_at: quota.resetAt, updated_at: quota.updatedAt };
 }

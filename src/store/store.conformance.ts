@@ -240,6 +240,17 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.appendEvent(uniqueId('missing'), 'x', {})).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
     });
 
+    it('keeps one quota per source, the latest replacing the earlier', async () => {
+      await store.saveQuota({ source: 'unsplash', remaining: 10, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z' });
+      await store.saveQuota({ source: 'unsplash', remaining: 0, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:30:00.000Z' });
+      await store.saveQuota({ source: 'pexels', remaining: null, limit: null, resetAt: null, updatedAt: '2030-01-01T00:10:00.000Z' });
+      const quotas = await store.listQuotas();
+      expect(quotas.filter((q) => q.source === 'unsplash')).toEqual([
+        { source: 'unsplash', remaining: 0, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:30:00.000Z' },
+      ]);
+      expect(quotas.find((q) => q.source === 'pexels')).toEqual({ source: 'pexels', remaining: null, limit: null, resetAt: null, updatedAt: '2030-01-01T00:10:00.000Z' });
+    });
+
     it('keeps everything across close and reopen', async () => {
       const job = newJob();
       await store.createJob(job);

@@ -3,7 +3,7 @@
  * (`sqlite/sqlite.store.ts` now, PostgreSQL later), one conformance suite every adapter passes
  * (`store.conformance.ts`). All methods are async so a networked database fits the same shape.
  */
-import type { ErrorInfo, Item, ItemFailure, Job, JobStatus, MediaType, SourceRun } from '../domain.js';
+import type { ErrorInfo, Item, ItemFailure, Job, JobStatus, MediaType, SourceId, SourceRun } from '../domain.js';
 
 /** A job as first written: queued, with its source runs pending. */
 export interface NewJob {
@@ -43,6 +43,15 @@ export interface StoredEvent {
   at: string;
 }
 
+/** The last rate-limit quota a source's service announced. */
+export interface StoredQuota {
+  source: SourceId;
+  remaining: number | null;
+  limit: number | null;
+  resetAt: string | null;
+  updatedAt: string;
+}
+
 export interface Store {
   /** Brings the schema up to date (numbered migrations, each applied once). */
   migrate(): Promise<void>;
@@ -63,5 +72,9 @@ export interface Store {
   appendEvent(jobId: string, name: string, data: unknown): Promise<number>;
   /** The job's events in order, those after `afterId` when given. */
   listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]>;
+  /** Records a source's latest announced quota (one per source, replaced). */
+  saveQuota(quota: StoredQuota): Promise<void>;
+  /** Every source's latest quota. */
+  listQuotas(): Promise<StoredQuota[]>;
   close(): Promise<void>;
 }

@@ -43,7 +43,7 @@ function create(deps: RouteDeps): SourceRoute {
   return {
     source: 'openverse',
     env: {},
-    matches: (pathname) => PATHS.has(pathname),
+    matches: (url) => PATHS.has(url.pathname),
     handle(request) {
       const pageSize = intParam(request.url, 'page_size', MAX_ANONYMOUS_PAGE_SIZE);
       const page = intParam(request.url, 'page', 1);

@@ -23,7 +23,7 @@ function create(deps: RouteDeps): SourceRoute {
   return {
     source: 'pexels',
     env: { PEXELS_API_KEY: deps.settings.pexelsKey },
-    matches: (pathname) => PHOTO_PATHS.has(pathname) || VIDEO_PATHS.has(pathname),
+    matches: (url) => PHOTO_PATHS.has(url.pathname) || VIDEO_PATHS.has(url.pathname),
     handle(request) {
       if (request.headers.authorization !== deps.settings.pexelsKey) {
         return jsonPayload(401, { error: 'The Authorization header is missing or does not hold a valid API key.' });

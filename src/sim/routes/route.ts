@@ -19,8 +19,9 @@ export interface SourceRoute {
   readonly source: string;
   /** Env lines besides `TRAWL_ORIGIN_<SOURCE>` a user needs (API keys). */
   readonly env: Readonly<Record<string, string>>;
-  /** Whether this route answers `pathname` (same paths as the real service). */
-  matches(pathname: string): boolean;
+  /** Whether this route answers the request (same paths as the real service; sources sharing a
+   *  path, like Google's and NASA's `/search`, tell their requests apart by the query). */
+  matches(url: URL): boolean;
   /** The answer before faults; synchronous, since everything it needs is generated in memory. */
   handle(request: RouteRequest): Payload;
 }

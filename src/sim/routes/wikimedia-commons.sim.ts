@@ -27,7 +27,7 @@ function create(deps: RouteDeps): SourceRoute {
   return {
     source: 'wikimedia_commons',
     env: {},
-    matches: (pathname) => pathname === PATH,
+    matches: (url) => url.pathname === PATH,
     handle: (request) => answer(deps, request),
   };
 }

@@ -106,6 +106,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX job_events_job_id_id ON job_events (job_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'source quotas',
+    up: `
+      CREATE TABLE source_quotas (
+        source      TEXT PRIMARY KEY,
+        remaining   INTEGER,
+        limit_count INTEGER,
+        reset_at    TEXT,
+        updated_at  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

@@ -12,8 +12,8 @@ import type { Kysely } from 'kysely';
 import type { Item, ItemFailure, Job, SourceRun } from '../../domain.js';
 import { TrawlError, type ErrorContext } from '../../errors.js';
 import * as q from '../queries.js';
-import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
-import type { JobFilter, JobPatch, NewJob, Store, StoredEvent } from '../store.js';
+import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
+import type { JobFilter, JobPatch, NewJob, Store, StoredEvent, StoredQuota } from '../store.js';
 import { migrate, pendingMigrations, type Migration } from './migrations.js';
 import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
 import { toStoreError } from './sqlite-errors.js';
@@ -157,6 +157,18 @@ export class SqliteStore implements Store {
     return this.call(`list events of job ${jobId}`, { jobId }, () =>
       this.executor.all(q.selectEvents(builder, jobId, afterId)).map(rowToEvent),
     );
+  }
+
+  saveQuota(quota: StoredQuota): Promise<void> {
+    return this.call(`save the quota of ${quota.source}`, { source: quota.source }, () =>
+      this.executor.write(() => {
+        this.executor.run(q.upsertQuota(builder, quota));
+      }),
+    );
+  }
+
+  listQuotas(): Promise<StoredQuota[]> {
+    return this.call('list source quotas', {}, () => this.executor.all(q.selectQuotas(builder)).map(rowToQuota));
   }
 
   /** Closes the connection; calling it again does nothing. */
