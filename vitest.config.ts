@@ -9,6 +9,8 @@ export default defineConfig({
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
     ],
     pool: 'forks',
+    // Memory regression tests force a GC to measure what is really held.
+    execArgv: ['--expose-gc'],
     testTimeout: 20_000,
   },
 });

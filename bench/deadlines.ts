@@ -49,9 +49,10 @@ async function measure(scenario: Scenario): Promise<number[]> {
       clearTimeout(timer);
       const run = job.sources[0];
       const deadline = scenario.cancelAfterMs === undefined ? Date.parse(run?.startedAt ?? '') + (run?.budgetMs ?? 0) : started + scenario.cancelAfterMs;
-      const faulted = sim.requests().slice(before).filter((r) => r.fault !== null);
-      await sim.waitForClosed((r) => faulted.includes(r), 5_000);
-      for (const r of faulted) overshoots.push((r.closedAt ?? Number.NaN) - deadline);
+      // requests() returns copies: match by id, and read the close times after waiting for them.
+      const ids = new Set(sim.requests().slice(before).filter((r) => r.fault !== null).map((r) => r.id));
+      await sim.waitForClosed((r) => ids.has(r.id), 5_000);
+      for (const r of sim.requests().filter((x) => ids.has(x.id))) overshoots.push((r.closedAt ?? Number.NaN) - deadline);
     }
   } finally {
     await runtime.close();

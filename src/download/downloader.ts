@@ -83,42 +83,41 @@ async function receiveBody(response: HttpResponse, temp: TempFile, probe: MediaP
   const hash = createHash('sha256');
   let bytes = 0;
   const chunks = response.body[Symbol.asyncIterator]();
-  const aborted = rejectOnAbort(options.signal);
-  try {
-    for (;;) {
-      if (options.signal.aborted) throw abortReason(options.signal);
-      const next = chunks.next();
-      // The body may still reject after an abort won the race; that rejection is expected.
-      next.catch(() => undefined);
-      const result = await Promise.race([next, aborted.promise]);
-      if (result.done) break;
-      const chunk = result.value;
-      bytes += chunk.byteLength;
-      checkRunningSize(bytes, response.contentLength, options.maxFileSize);
-      hash.update(chunk);
-      await probe.push(chunk);
-      await writeAll(temp, chunk);
-    }
-  } finally {
-    aborted.release();
+  for (;;) {
+    const result = await nextOrAbort(chunks, options.signal);
+    if (result.done) break;
+    const chunk = result.value;
+    bytes += chunk.byteLength;
+    checkRunningSize(bytes, response.contentLength, options.maxFileSize);
+    hash.update(chunk);
+    await probe.push(chunk);
+    await writeAll(temp, chunk);
   }
   return { bytes, sha256: hash.digest('hex') };
 }
 
 /**
- * A promise that rejects with the abort reason when `signal` aborts, so a read stuck on a silent
- * body ends at once (the caller then discards the response, which stops the transfer itself).
+ * The next chunk, or a rejection with the abort reason as soon as `signal` aborts, so a read stuck
+ * on a silent body ends at once (the caller then discards the response, which stops the transfer).
+ * The listener lives only as long as one read: racing every read against one long-lived promise
+ * would keep every chunk reachable until that promise settled (the Promise.race leak).
  */
-function rejectOnAbort(signal: AbortSignal): { promise: Promise<never>; release(): void } {
-  let onAbort = (): void => undefined;
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortReason(signal));
+function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    iterator.next().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
   });
-  // Nobody may be racing it at the moment it rejects (e.g. during a disk write).
-  promise.catch(() => undefined);
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return { promise, release: () => signal.removeEventListener('abort', onAbort) };
 }
 
 async function writeAll(temp: TempFile, chunk: Uint8Array): Promise<void> {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type ErrorCode, TrawlError } from '../errors.js';
 import { formatDuration } from '../config/units.js';
 
@@ -25,6 +26,9 @@ export class Budget {
     this.label = label;
     this.deadline = deadline;
     this.signal = this.controller.signal;
+    // Every in-flight request and download under a budget listens to its signal (up to
+    // TRAWL_DOWNLOAD_CONCURRENCY, max 1024, plus searches): many listeners are normal here.
+    setMaxListeners(MAX_LISTENERS, this.signal);
     deadlines.set(this.signal, deadline);
     if (parent?.aborted) {
       this.controller.abort(abortReason(parent));
@@ -93,6 +97,7 @@ export class Budget {
 }
 
 const deadlines = new WeakMap<AbortSignal, number>();
+const MAX_LISTENERS = 4096;
 
 /**
  * The deadline (epoch ms) of the budget that owns `signal`, or undefined for a foreign signal.
