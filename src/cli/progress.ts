@@ -89,7 +89,11 @@ function liveBars(bus: EventBus, stream: ProgressStream): () => void {
   });
   const timer = setInterval(draw, 100);
   timer.unref();
+  let stopped = false;
   return () => {
+    // Once only: a second final frame would move the cursor up over whatever was written since.
+    if (stopped) return;
+    stopped = true;
     clearInterval(timer);
     unsubscribe();
     draw();
