@@ -4,7 +4,14 @@ import { QuotaBook } from './quota-book.js';
 
 function memoryStore(initial: StoredQuota[] = []) {
   const saved: StoredQuota[] = [...initial];
-  return { saved, saveQuota: async (q: StoredQuota) => void saved.push(q), listQuotas: async () => saved };
+  return {
+    saved,
+    saveQuota: (q: StoredQuota) => {
+      saved.push(q);
+      return Promise.resolve();
+    },
+    listQuotas: () => Promise.resolve(saved),
+  };
 }
 
 describe('QuotaBook', () => {
@@ -35,7 +42,7 @@ describe('QuotaBook', () => {
 
   it('reports a failed write instead of throwing', async () => {
     const errors: unknown[] = [];
-    const book = new QuotaBook({ saveQuota: () => Promise.reject(new Error('disk')), listQuotas: async () => [] }, (e) => errors.push(e));
+    const book = new QuotaBook({ saveQuota: () => Promise.reject(new Error('disk')), listQuotas: () => Promise.resolve([]) }, (e) => errors.push(e));
     book.report('pexels', { remaining: 1, limit: 2, resetAt: null });
     await new Promise((r) => setTimeout(r, 0));
     expect(errors).toHaveLength(1);
