@@ -4,6 +4,7 @@ import { TrawlError } from '../errors.js';
 import { registerFetch } from './fetch.command.js';
 import { type CliIo, UsageError, processIo } from './io.js';
 import { registerSim } from './sim.command.js';
+import { registerSources } from './sources.command.js';
 
 /**
  * Runs the `trawl` command line and resolves with the exit code: 0 ok, 1 failed, 2 bad usage,
@@ -17,6 +18,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run trawl --help for usage)');
   registerFetch(program, io);
+  registerSources(program, io);
   registerSim(program, io);
   try {
     await program.parseAsync([...argv]);

@@ -1,3 +1,4 @@
+import { SOURCE_IDS } from '../domain.js';
 import { imageSize } from 'image-size';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RequestRecord, type Simulator, startSimulator } from './simulator.js';
@@ -30,11 +31,13 @@ async function bodyFailure(res: Response): Promise<string | null> {
 describe('the simulator', () => {
   it('gives the env lines that point Trawl at it', () => {
     expect(sim.url).toBe(`http://127.0.0.1:${sim.port}`);
+    // Every source of the contract is simulated, each with the key the simulator accepts.
+    const origins = Object.fromEntries(SOURCE_IDS.map((id) => [`TRAWL_ORIGIN_${id.toUpperCase()}`, sim.url]));
     expect(sim.env()).toEqual({
-      TRAWL_ORIGIN_PEXELS: sim.url,
-      TRAWL_ORIGIN_OPENVERSE: sim.url,
-      TRAWL_ORIGIN_WIKIMEDIA_COMMONS: sim.url,
+      ...origins,
       PEXELS_API_KEY: 'sim-pexels-key',
+      PIXABAY_API_KEY: 'sim-pixabay-key',
+      UNSPLASH_ACCESS_KEY: 'sim-unsplash-key',
       TRAWL_ALLOW_HOSTS: '127.0.0.1',
     });
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isTrawlError } from '../errors.js';
+import { isTrawlError, TrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
+import { MeteredFakeHttp } from './metered-http.test-helper.js';
 import { pexelsSource } from './pexels.source.js';
 
 const ORIGIN = 'http://127.0.0.1:9001';
@@ -225,5 +226,32 @@ describe('pexels videos', () => {
     );
     expect(isTrawlError(error, 'TRAWL_PARSER_OUTDATED')).toBe(true);
     expect((error as Error).message).toContain('pexels: /videos/search response has no videos[] array');
+  });
+});
+
+describe('pexels quota', () => {
+  it('reports X-Ratelimit-Limit/-Remaining/-Reset (a UNIX time) after every answer', async () => {
+    const next = `${ORIGIN}/v1/search/?page=2&per_page=2&query=cats`;
+    const http = new MeteredFakeHttp([photoPage([photo(1), photo(2)], next), photoPage([photo(3), photo(4)])], (_url, call) => ({
+      'x-ratelimit-limit': '20000',
+      'x-ratelimit-remaining': String(19684 - call),
+      'x-ratelimit-reset': '1741392000',
+    }));
+    const context = fakeContext(http, ENV);
+    await collectPages(pexelsSource.search({ query: 'cats', kind: 'image', limit: 4 }, context));
+    expect(context.quotas).toEqual([
+      { limit: 20000, remaining: 19684, resetAt: '2025-03-08T00:00:00.000Z' },
+      { limit: 20000, remaining: 19683, resetAt: '2025-03-08T00:00:00.000Z' },
+    ]);
+  });
+
+  it('ends a 429 whose retries ran out as TRAWL_RATE_LIMITED and reports the quota as spent', async () => {
+    const limited = new TrawlError('TRAWL_HTTP_TRANSIENT', `${ORIGIN}/v1/search answered 429`, { context: { status: 429, url: `${ORIGIN}/v1/search` } });
+    const context = fakeContext(new FakeHttp([limited]), ENV);
+    const error = await collectPages(pexelsSource.search({ query: 'cats', kind: 'image', limit: 5 }, context)).catch((err: unknown) => err);
+    expect(isTrawlError(error, 'TRAWL_RATE_LIMITED')).toBe(true);
+    expect((error as Error).message).toMatch(/^pexels: the service is rate-limiting requests \(HTTP 429\)/);
+    expect(context.quotas.map((q) => q.remaining)).toEqual([0]);
+    expect(Date.parse(context.quotas[0]?.resetAt ?? '')).toBeGreaterThan(Date.now());
   });
 });

@@ -5,6 +5,7 @@
 import type { Candidate } from '../domain.js';
 import { TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
+import { type Meter, meteredGetJson } from './metered-request.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, parserOutdated, records, str } from './parse.js';
 import { apiOrigin, type SearchRequest, type Source, type SourceContext } from './source.js';
 
@@ -13,6 +14,8 @@ const KEY_VAR = 'PEXELS_API_KEY';
 const MAX_PER_PAGE = 80;
 const LICENSE = 'Pexels License';
 const LICENSE_URL = 'https://www.pexels.com/license/';
+/** 200 requests an hour (and 20,000 a month); X-Ratelimit-Reset is the UNIX time of the monthly reset. */
+const METER: Meter = { reset: 'unix-seconds', windowMs: 3_600_000 };
 
 interface Endpoint {
   path: string;
@@ -46,7 +49,7 @@ async function* search(request: SearchRequest, context: SourceContext): AsyncGen
   let remaining = request.limit;
   while (url !== null && remaining > 0 && !requested.has(url)) {
     requested.add(url);
-    const { data } = await context.http.getJson(url, { signal: context.signal, headers: { Authorization: key } });
+    const { data } = await meteredGetJson('pexels', context, url, { headers: { Authorization: key }, meter: METER });
     const body = asRecord(data);
     const entries: unknown = body?.[endpoint.list];
     if (body === undefined || !Array.isArray(entries)) throw parserOutdated('pexels', endpoint.path, `${endpoint.list}[] array`);
