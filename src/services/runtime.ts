@@ -18,6 +18,8 @@ import { openStore } from '../store/open-store.js';
 export interface Runtime {
   readonly deps: EngineDeps;
   readonly logger: TrawlLogger;
+  /** Every job event as it is stored, with its id (for SSE streams). */
+  readonly events: Pick<EventRecorder, 'onRecorded'>;
   /** Waits for the event log to be written. */
   flush(): Promise<void>;
   /** Flushes and closes the HTTP pool, the store and the log. */
@@ -55,6 +57,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   return {
     deps,
     logger,
+    events: recorder,
     flush: () => recorder.flush(),
     async close() {
       if (closed) return;
