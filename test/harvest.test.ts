@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Source } from '../src/sources/source.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite.store.js';
 import { type Harness, leftoverTempFiles, listFiles, runEngine, startHarness } from './support/harness.js';
 
@@ -63,6 +64,23 @@ describe('a normal job', () => {
     const pexels = report.sources.find((s) => s.source === 'pexels');
     expect(pexels?.status).toBe('skipped');
     expect(pexels?.error?.message).toMatch(/PEXELS_API_KEY/);
+  });
+});
+
+describe('duplicate content', () => {
+  it('stores the same bytes once per job and counts the second as a duplicate', async () => {
+    const { openverseSource } = await import('../src/sources/openverse.source.js');
+    const twice: Source = {
+      ...openverseSource,
+      // The same file offered twice (two result pages pointing at one image, as mirrors do).
+      async *search(request, context) {
+        for await (const page of openverseSource.search(request, context)) yield [...page.slice(0, 1), ...page];
+      },
+    };
+    const { report } = await runEngine(h, { query: 'cats', sources: 'openverse', limit: 3 }, { sources: [twice] });
+    expect(report.sources[0]).toMatchObject({ status: 'done', found: 3, downloaded: 2, duplicates: 1, failed: 0 });
+    expect(new Set(report.items.map((i) => i.sha256)).size).toBe(2);
+    expect((await listFiles(outDir())).filter((f) => f !== 'manifest.jsonl')).toHaveLength(2);
   });
 });
 

@@ -14,6 +14,7 @@ import { type JobReport, buildReport } from '../../src/services/report.js';
 import { type Runtime, openRuntime } from '../../src/services/runtime.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/sim/simulator.js';
 import { SOURCES } from '../../src/sources/registry.js';
+import type { Source } from '../../src/sources/source.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -52,11 +53,12 @@ export interface EngineRun {
 export async function runEngine(
   h: Harness,
   input: JobInput,
-  options: { env?: Record<string, string>; cancelAfterMs?: number; onRuntime?: (r: Runtime) => void } = {},
+  options: { env?: Record<string, string>; cancelAfterMs?: number; onRuntime?: (r: Runtime) => void; sources?: readonly Source[] } = {},
 ): Promise<EngineRun> {
   const config = loadConfig({ env: { ...h.env, ...options.env }, cwd: h.cwd });
-  const request = buildJobRequest({ outDir: path.join(h.cwd, 'downloads'), ...input }, config, SOURCES);
-  const runtime = await openRuntime(config);
+  const registry = options.sources ?? SOURCES;
+  const request = buildJobRequest({ outDir: path.join(h.cwd, 'downloads'), ...input }, config, registry);
+  const runtime = await openRuntime(config, { sources: registry });
   options.onRuntime?.(runtime);
   const cancel = new AbortController();
   const timer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => cancel.abort(), options.cancelAfterMs);
