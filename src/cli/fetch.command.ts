@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
 import { TrawlError } from '../errors.js';
-import { harvest } from '../services/harvest.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
-import { openRuntime } from '../services/runtime.js';
 import { SOURCES } from '../sources/registry.js';
 import { describeRun, showProgress } from './progress.js';
 import { type CliIo, UsageError } from './io.js';
@@ -62,6 +60,9 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
     buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out }, config, SOURCES),
   );
 
+  // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,
+  // so a usage error answers at once.
+  const [{ openRuntime }, { harvest }] = await Promise.all([import('../services/runtime.js'), import('../services/harvest.js')]);
   const runtime = await openRuntime(config);
   const stopProgress = showProgress(runtime.deps.bus, io.stderr);
   const cancel = new AbortController();
