@@ -17,6 +17,8 @@ export class Budget {
   readonly signal: AbortSignal;
   /** Epoch ms at which this budget ends (Infinity for none). */
   readonly deadline: number;
+  /** The time this budget was given when it was made, in ms (from then to its deadline). */
+  readonly total: number;
   readonly label: string;
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
@@ -25,6 +27,7 @@ export class Budget {
   private constructor(label: string, deadline: number, parent: AbortSignal | undefined, expiry: (() => TrawlError) | undefined) {
     this.label = label;
     this.deadline = deadline;
+    this.total = Math.max(0, deadline - Date.now());
     this.signal = this.controller.signal;
     // Every in-flight request and download under a budget listens to its signal (up to
     // TRAWL_DOWNLOAD_CONCURRENCY, max 1024, plus searches): many listeners are normal here.

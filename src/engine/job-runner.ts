@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ErrorInfo, Job, JobRequest, JobStatus, SourceRun } from '../domain.js';
 import { TrawlError, toTrawlError } from '../errors.js';
 import { Budget, abortReason } from './budget.js';
+import { alertNearDeadline } from './budget-alert.js';
 import type { EngineDeps, JobContext } from './job-context.js';
 import { Limiter } from './limiter.js';
 import { runSource, settleUnstarted } from './source-task.js';
@@ -28,6 +29,7 @@ export async function runJob(deps: EngineDeps, jobId: string, request: JobReques
     outDirAbsolute: path.resolve(request.outDir),
   };
   const heartbeat = startHeartbeat(deps, jobId);
+  const disarm = alertNearDeadline(deps.bus, budget, { jobId, label: `job ${jobId}` });
   let internal: TrawlError | undefined;
   try {
     const now = new Date(started).toISOString();
@@ -38,6 +40,7 @@ export async function runJob(deps: EngineDeps, jobId: string, request: JobReques
     internal = toTrawlError(err, { jobId });
   } finally {
     clearInterval(heartbeat);
+    disarm();
   }
   const reason = budget.aborted ? abortReason(budget.signal) : undefined;
   budget.dispose();

@@ -2,6 +2,7 @@ import type { Candidate, MediaKind, SourceRun } from '../domain.js';
 import { type ErrorCode, TrawlError, isTrawlError, toTrawlError } from '../errors.js';
 import { availability, type Source, type SourceContext } from '../sources/source.js';
 import { abortReason } from './budget.js';
+import { alertNearDeadline } from './budget-alert.js';
 import { type ItemOutcome, downloadCandidate } from './item-task.js';
 import type { JobContext } from './job-context.js';
 
@@ -38,6 +39,7 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
     config: deps.config,
     reportQuota: (quota) => deps.quotas.report(source.id, quota),
   };
+  const disarm = alertNearDeadline(deps.bus, budget, { jobId: ctx.job.id, source: source.id, label: `source ${source.id}` });
   const downloads: Promise<void>[] = [];
   let searchError: TrawlError | undefined;
   try {
@@ -58,6 +60,7 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
     searchError = toTrawlError(err, { source: source.id, jobId: ctx.job.id });
   }
   const settled = await Promise.allSettled(downloads);
+  disarm();
   budget.dispose();
   const aborted = budget.signal.aborted ? abortReason(budget.signal) : undefined;
   const downloadError = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

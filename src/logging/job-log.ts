@@ -29,9 +29,12 @@ function writeLine(logger: TrawlLogger, config: Config, event: JobEvent): void {
     case 'item.failed':
       logger.warn({ jobId: event.data.jobId, source: event.data.source, url: event.data.url, error: event.data.error }, 'ITEM FAILED');
       return;
-    case 'alert':
-      logger.warn(event.data, 'ALERT');
+    case 'alert': {
+      // `severity`, not `level`: pino's own level field must stay the only one.
+      const { level, ...rest } = event.data;
+      logger.warn({ ...rest, severity: level }, 'ALERT');
       return;
+    }
     case 'job.finished': {
       const { job } = event.data;
       const fields = { jobId: job.id, status: job.status, downloaded: job.downloaded, images: job.images, videos: job.videos, failed: job.failed, elapsedMs: job.elapsedMs, error: job.error };

@@ -1,11 +1,9 @@
-import http from 'node:http';
-import net, { type AddressInfo, type LookupFunction } from 'node:net';
+import type http from 'node:http';
+import net, { type LookupFunction } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TrawlError } from '../errors.js';
-import { Budget } from '../engine/budget.js';
-import type { HttpClient } from './http.js';
+import type { TrawlError } from '../errors.js';
 import { classifyAddress, isAddressAllowed, type SsrfPolicy } from './ssrf-guard.js';
-import { createHttpClient, type HttpClientOptions } from './undici-http-client.js';
+import { failure, NetFixture, type TestServer } from './test-server.test-helper.js';
 
 describe('classifyAddress (strings only, no traffic)', () => {
   it('sees loopback in every spelling', () => {
@@ -56,17 +54,8 @@ describe('isAddressAllowed', () => {
 
 // ---- connect-time guard, against real loopback servers -----------------------------------------
 
-interface Canary {
-  host: string;
-  port: number;
-  url: string;
-  connections: number;
-  server: http.Server;
-}
-
-const canaries: Canary[] = [];
-const clients: HttpClient[] = [];
-const budgets: Budget[] = [];
+// The fixture's clients run with the guard closed (no private networks, no allowHosts) and no retries.
+const fixture = new NetFixture();
 /** Every connect target outside loopback: must stay empty, whatever the guard does. */
 const escapes: string[] = [];
 let savedConnect: PropertyDescriptor | undefined;
@@ -101,55 +90,15 @@ beforeEach(() => {
 
 afterEach(async () => {
   if (savedConnect) Object.defineProperty(net.Socket.prototype, 'connect', savedConnect);
-  for (const b of budgets.splice(0)) b.dispose();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(
-    canaries.splice(0).map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          c.server.closeAllConnections();
-          c.server.close(() => resolve());
-        }),
-    ),
-  );
+  await fixture.cleanup();
   expect(escapes.splice(0)).toEqual([]);
 });
 
-async function canary(host = '127.0.0.1', port = 0, handler?: http.RequestListener): Promise<Canary> {
-  const server = http.createServer(handler ?? ((_req, res) => res.end('reached')));
-  const c: Canary = { host, port, url: '', connections: 0, server };
-  server.on('connection', () => c.connections++);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  c.port = (server.address() as AddressInfo).port;
-  c.url = `http://${host}:${c.port}`;
-  canaries.push(c);
-  return c;
-}
-
-function client(overrides: Partial<HttpClientOptions> = {}): HttpClient {
-  const c = createHttpClient({
-    requestTimeoutMs: 2000,
-    minSpeed: { bytesPerSecond: 0, windowMs: 10_000 },
-    maxFileSize: 1024 * 1024,
-    maxRedirects: 5,
-    userAgent: 'trawl-test/1',
-    ssrf: { allowPrivateNetworks: false, allowHosts: [] },
-    trustedOrigins: [],
-    retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
-    ...overrides,
-  });
-  clients.push(c);
-  return c;
-}
-
-const signal = (): AbortSignal => {
-  const b = Budget.root('source', 10_000, 'TRAWL_SOURCE_TIMEOUT');
-  budgets.push(b);
-  return b.signal;
-};
+/** A server that answers "reached" unless given a handler; its `connections` show whether the guard let a client through. */
+const canary = (host = '127.0.0.1', port = 0, handler: http.RequestListener = (_req, res) => res.end('reached')): Promise<TestServer> =>
+  fixture.serve(handler, { host, port });
+const client = fixture.client.bind(fixture);
+const signal = (): AbortSignal => fixture.budget().signal;
 
 /** A resolver stub: answers each call with the next list (the last one repeats); counts calls. */
 function stubLookup(...answers: string[][]): LookupFunction & { calls: number } {
@@ -163,13 +112,9 @@ function stubLookup(...answers: string[][]): LookupFunction & { calls: number } 
 }
 
 async function blocked(promise: Promise<unknown>): Promise<TrawlError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TrawlError);
-  expect((err as TrawlError).code).toBe('TRAWL_SSRF_BLOCKED');
-  return err as TrawlError;
+  const err = await failure(promise);
+  expect(err.code).toBe('TRAWL_SSRF_BLOCKED');
+  return err;
 }
 
 describe('guarded connector', () => {
@@ -213,7 +158,7 @@ describe('guarded connector', () => {
 
   it('connects to the address it checked, so DNS rebinding cannot swap the target', async () => {
     const allowed = await canary('127.0.0.3');
-    let evil: Canary | undefined;
+    let evil: TestServer | undefined;
     try {
       evil = await canary('127.0.0.2', allowed.port);
     } catch {

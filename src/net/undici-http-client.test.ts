@@ -1,78 +1,18 @@
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrawlError } from '../errors.js';
-import { Budget } from '../engine/budget.js';
-import type { HttpClient } from './http.js';
 import { loadConfig } from '../config/config.js';
-import { createHttpClient, httpClientOptionsFrom, type HttpClientOptions } from './undici-http-client.js';
+import { httpClientOptionsFrom } from './undici-http-client.js';
+import { failure, NetFixture, type TestServer } from './test-server.test-helper.js';
 
 // Real node:http servers on 127.0.0.1 port 0; every server and client is closed after each test.
+// The SSRF guard is open here (its own tests are in ssrf-guard.test.ts); API calls retry.
 
-interface Served {
-  url: string;
-  /** Requests received, by path. */
-  hits: string[];
-  /** Sockets currently open on the server side. */
-  sockets: Set<Socket>;
-  server: http.Server;
-}
-
-const servers: Served[] = [];
-const clients: HttpClient[] = [];
-const budgets: Budget[] = [];
-
-afterEach(async () => {
-  for (const b of budgets.splice(0)) b.dispose();
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.server.closeAllConnections();
-          s.server.close(() => resolve());
-        }),
-    ),
-  );
-});
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, served: Served) => void): Promise<Served> {
-  const served: Served = { url: '', hits: [], sockets: new Set(), server: http.createServer() };
-  served.server.on('request', (req, res) => {
-    served.hits.push(req.url ?? '');
-    handler(req, res, served);
-  });
-  served.server.on('connection', (socket: Socket) => {
-    served.sockets.add(socket);
-    socket.on('close', () => served.sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => served.server.listen(0, '127.0.0.1', resolve));
-  served.url = `http://127.0.0.1:${(served.server.address() as AddressInfo).port}`;
-  servers.push(served);
-  return served;
-}
-
-function client(overrides: Partial<HttpClientOptions> = {}): HttpClient {
-  const c = createHttpClient({
-    requestTimeoutMs: 2000,
-    minSpeed: { bytesPerSecond: 0, windowMs: 10_000 },
-    maxFileSize: 1024 * 1024,
-    maxRedirects: 5,
-    userAgent: 'trawl-test/1',
-    ssrf: { allowPrivateNetworks: true, allowHosts: [] },
-    trustedOrigins: [],
-    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 },
-    ...overrides,
-  });
-  clients.push(c);
-  return c;
-}
-
-function budget(ms = 10_000): Budget {
-  const b = Budget.root('source', ms, 'TRAWL_SOURCE_TIMEOUT');
-  budgets.push(b);
-  return b;
-}
+const fixture = new NetFixture({ ssrf: { allowPrivateNetworks: true, allowHosts: [] }, retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 } });
+afterEach(() => fixture.cleanup());
+const serve = (handler: http.RequestListener): Promise<TestServer> => fixture.serve(handler);
+const client = fixture.client.bind(fixture);
+const budget = fixture.budget.bind(fixture);
 
 async function readAll(body: AsyncIterable<Uint8Array>): Promise<number> {
   let bytes = 0;
@@ -80,17 +20,8 @@ async function readAll(body: AsyncIterable<Uint8Array>): Promise<number> {
   return bytes;
 }
 
-async function failure(promise: Promise<unknown>): Promise<TrawlError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TrawlError);
-  return err as TrawlError;
-}
-
 /** Waits (bounded) until the server has no open socket: the client really hung up. */
-async function socketsClosed(served: Served, withinMs = 2000): Promise<boolean> {
+async function socketsClosed(served: TestServer, withinMs = 2000): Promise<boolean> {
   const until = Date.now() + withinMs;
   while (served.sockets.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   return served.sockets.size === 0;

@@ -1,93 +1,52 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { imageSize } from 'image-size';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/config.js';
 import type { Candidate } from '../domain.js';
 import { TrawlError } from '../errors.js';
-import type { HttpClient } from '../net/http.js';
-import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
 import { googleImagesSource } from '../sources/google-images.source.js';
-import type { QuotaInfo, SourceContext } from '../sources/source.js';
+import type { SourceContext } from '../sources/source.js';
+import { expectPngAsReported, type LiveSim, searchAll, startLiveSim } from './live-source.test-helper.js';
 import { MediaLibrary } from './media.js';
 import { googleImagesRoute } from './routes/google-images.sim.js';
 import { resolveSettings } from './settings.js';
-import { type Simulator, startSimulator } from './simulator.js';
 
 // The real Google Images adapter, through the real HTTP client, against the simulated results page.
 
-let sim: Simulator;
-let cwd: string;
-const clients: HttpClient[] = [];
+let live: LiveSim;
+beforeAll(async () => (live = await startLiveSim()));
+afterAll(() => live.close());
 
-beforeAll(async () => {
-  sim = await startSimulator();
-  cwd = await mkdtemp(path.join(tmpdir(), 'trawl-google-sim-'));
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await sim.close();
-  await rm(cwd, { recursive: true, force: true });
-});
-
-function context(): SourceContext & { quotas: QuotaInfo[] } {
-  const config = loadConfig({ env: sim.env(), cwd });
-  const http = createHttpClient(httpClientOptionsFrom(config));
-  clients.push(http);
-  const quotas: QuotaInfo[] = [];
-  return { signal: new AbortController().signal, http, config, quotas, reportQuota: (q) => quotas.push(q) };
-}
-
-async function harvest(ctx: SourceContext, query: string, limit: number): Promise<Candidate[][]> {
-  const pages: Candidate[][] = [];
-  for await (const page of googleImagesSource.search({ query, kind: 'image', limit }, ctx)) pages.push(page);
-  return pages;
-}
-
-async function download(ctx: SourceContext, url: string): Promise<{ status: number; type: string | undefined; bytes: Buffer }> {
-  const response = await ctx.http.open(url, { signal: ctx.signal, purpose: 'media' });
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of response.body) chunks.push(chunk);
-  return { status: response.status, type: response.headers['content-type'], bytes: Buffer.concat(chunks) };
-}
+const harvest = (ctx: SourceContext, query: string, limit: number): Promise<Candidate[][]> => searchAll(googleImagesSource, ctx, { query, kind: 'image', limit });
 
 describe('google_images against the simulator', () => {
   it('pages by start to the limit, every result with its page, title and real size, its file downloadable', async () => {
-    const ctx = context();
+    const ctx = live.context();
     const pages = await harvest(ctx, 'big cats', 30);
     expect(pages.map((p) => p.length)).toEqual([20, 10]);
     const found = pages.flat();
-    const searches = sim.requests().filter((r) => r.source === 'google_images' && r.target === 'api');
-    expect(searches.map((r) => new URL(r.path, sim.url).searchParams.get('start'))).toEqual([null, '20']);
+    const searches = live.sim.requests().filter((r) => r.source === 'google_images' && r.target === 'api');
+    expect(searches.map((r) => new URL(r.path, live.sim.url).searchParams.get('start'))).toEqual([null, '20']);
 
     // The page escapes = and & as \u003d and \u0026; what comes back is the plain URL.
-    expect(found[0]?.url).toBe(`${sim.url}/media/google_images/big-cats-1.png?size=full&n=1`);
+    expect(found[0]?.url).toBe(`${live.sim.url}/media/google_images/big-cats-1.png?size=full&n=1`);
     expect(found[1]?.title).toMatch(/^Big cats & "friends" 2 \| \S/);
     expect(found[6]?.title).toBeNull();
     for (const c of found) {
       expect(c).toMatchObject({ source: 'google_images', kind: 'image', license: null, author: null });
-      expect(c.pageUrl).toMatch(new RegExp(`^${sim.url}/pages/[a-z0-9]+/big-cats-\\d+\\.html\\?ref=images&n=\\d+$`));
+      expect(c.pageUrl).toMatch(new RegExp(`^${live.sim.url}/pages/[a-z0-9]+/big-cats-\\d+\\.html\\?ref=images&n=\\d+$`));
       expect(c.width).toBeGreaterThan(0);
       expect(c.height).toBeGreaterThan(0);
     }
     expect(found.filter((c) => c.title === null)).toHaveLength(3);
 
-    for (const c of [found[0], found[25]]) {
-      const file = await download(ctx, c?.url ?? '');
-      expect(file.status).toBe(200);
-      expect(file.type).toBe('image/png');
-      expect(imageSize(file.bytes)).toMatchObject({ width: c?.width, height: c?.height });
-    }
+    for (const c of [found[0], found[25]]) await expectPngAsReported(ctx, c);
   });
 
   it('gives nothing, without error, for a query Google has no images for', async () => {
-    expect(await harvest(context(), 'nothing', 10)).toEqual([]);
+    expect(await harvest(live.context(), 'nothing', 10)).toEqual([]);
   });
 
   it('reports a 429 that asks to wait an hour as TRAWL_RATE_LIMITED, with the quota exhausted until then', async () => {
-    sim.addFault({ target: 'google_images', fault: 'rate-limit', retryAfter: '3600', times: 1 });
-    const ctx = context();
+    live.sim.addFault({ target: 'google_images', fault: 'rate-limit', retryAfter: '3600', times: 1 });
+    const ctx = live.context();
     const error = await harvest(ctx, 'cats', 5).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(TrawlError);
     expect((error as TrawlError).code).toBe('TRAWL_RATE_LIMITED');
@@ -97,8 +56,8 @@ describe('google_images against the simulator', () => {
 
   it("answers only image searches at /search, leaving NASA's /search alone", () => {
     const route = googleImagesRoute.create({ settings: resolveSettings({}), media: new MediaLibrary({ imageBytes: 24_000, videoBytes: 200_000 }) });
-    expect(route.matches(new URL(`${sim.url}/search?q=cats&tbm=isch`))).toBe(true);
-    expect(route.matches(new URL(`${sim.url}/search?q=cats&udm=2`))).toBe(true);
-    expect(route.matches(new URL(`${sim.url}/search?q=moon&media_type=image`))).toBe(false);
+    expect(route.matches(new URL(`${live.sim.url}/search?q=cats&tbm=isch`))).toBe(true);
+    expect(route.matches(new URL(`${live.sim.url}/search?q=cats&udm=2`))).toBe(true);
+    expect(route.matches(new URL(`${live.sim.url}/search?q=moon&media_type=image`))).toBe(false);
   });
 });

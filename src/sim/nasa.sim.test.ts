@@ -1,48 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { imageSize } from 'image-size';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/config.js';
 import type { Candidate, MediaKind } from '../domain.js';
-import type { HttpClient } from '../net/http.js';
-import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
 import { nasaSource } from '../sources/nasa.source.js';
 import type { SourceContext } from '../sources/source.js';
-import { type Simulator, startSimulator } from './simulator.js';
+import { fetchMedia, type LiveSim, searchAll, startLiveSim } from './live-source.test-helper.js';
 
 // The real NASA adapter, through the real HTTP client, against the simulated library.
 
-let sim: Simulator;
-let http: HttpClient;
+let live: LiveSim;
 let context: SourceContext;
-let cwd: string;
-
 beforeAll(async () => {
-  sim = await startSimulator({ itemsPerQuery: 30 });
-  cwd = mkdtempSync(path.join(tmpdir(), 'trawl-nasa-sim-'));
-  const config = loadConfig({ env: sim.env(), cwd });
-  http = createHttpClient(httpClientOptionsFrom(config));
-  context = { signal: new AbortController().signal, http, config, reportQuota: () => undefined };
+  live = await startLiveSim({ itemsPerQuery: 30 });
+  context = live.context();
 });
-afterAll(async () => {
-  await http.close();
-  await sim.close();
-  rmSync(cwd, { recursive: true, force: true });
-});
+afterAll(() => live.close());
 
-async function harvest(query: string, kind: MediaKind, limit: number): Promise<Candidate[][]> {
-  const pages: Candidate[][] = [];
-  for await (const page of nasaSource.search({ query, kind, limit }, context)) pages.push(page);
-  return pages;
-}
+const harvest = (query: string, kind: MediaKind, limit: number): Promise<Candidate[][]> => searchAll(nasaSource, context, { query, kind, limit });
 
+/** Downloads a media URL that must answer 200; returns its content type and bytes. */
 async function download(url: string): Promise<{ type: string; bytes: Buffer }> {
-  const response = await http.open(url, { signal: context.signal, purpose: 'media' });
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of response.body) chunks.push(chunk);
-  expect(response.status).toBe(200);
-  return { type: response.headers['content-type'] ?? '', bytes: Buffer.concat(chunks) };
+  const file = await fetchMedia(context, url);
+  expect(file.status).toBe(200);
+  return { type: file.type ?? '', bytes: file.bytes };
 }
 
 describe('nasa against the simulator', () => {
@@ -52,7 +31,7 @@ describe('nasa against the simulator', () => {
     for (const c of candidates) {
       expect(c).toMatchObject({ source: 'nasa', kind: 'image' });
       expect(c.licenseUrl).toMatch(/^https:\/\/www\.nasa\.gov\//);
-      expect(c.url.startsWith(`${sim.url}/media/nasa/`)).toBe(true);
+      expect(c.url.startsWith(`${live.sim.url}/media/nasa/`)).toBe(true);
       expect(c.url).toMatch(/~(orig|large)\.png$/);
       expect(c.pageUrl).toMatch(/^https:\/\/images\.nasa\.gov\/details\//);
       expect(c.title).toMatch(/^Moon landing mission image/);
@@ -75,23 +54,23 @@ describe('nasa against the simulator', () => {
   it('finds videos as the ~orig MP4, never a playlist or captions', async () => {
     const candidates = (await harvest('launch', 'video', 3)).flat();
     expect(candidates).toHaveLength(3);
-    for (const c of candidates) expect(c.url).toMatch(new RegExp(`^${sim.url}/media/nasa/launch-video-\\d+~orig\\.mp4$`));
+    for (const c of candidates) expect(c.url).toMatch(new RegExp(`^${live.sim.url}/media/nasa/launch-video-\\d+~orig\\.mp4$`));
     const { type, bytes } = await download(candidates[0]?.url ?? '');
     expect(type).toBe('video/mp4');
     expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
   });
 
   it('skips an item whose manifest fails and pages on to reach the limit; finds nothing for "nothing"', async () => {
-    sim.setFaults([{ target: '/image/mars-3/collection.json', fault: 'server-error', status: 404 }]);
-    const before = sim.requests().length;
+    live.sim.setFaults([{ target: '/image/mars-3/collection.json', fault: 'server-error', status: 404 }]);
+    const before = live.sim.requests().length;
     try {
       const candidates = (await harvest('mars', 'image', 25)).flat();
       expect(candidates).toHaveLength(25);
       expect(candidates.some((c) => c.url.includes('/mars-3~'))).toBe(false);
-      const searches = sim.requests().slice(before).filter((r) => r.path.startsWith('/search?'));
+      const searches = live.sim.requests().slice(before).filter((r) => r.path.startsWith('/search?'));
       expect(searches.map((r) => new URLSearchParams(r.path.split('?')[1]).get('page'))).toEqual(['1', '2']);
     } finally {
-      sim.clearFaults();
+      live.sim.clearFaults();
     }
     expect(await harvest('nothing', 'image', 5)).toEqual([]);
   });

@@ -1,42 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from '../domain.js';
 import { isTrawlError, TrawlError } from '../errors.js';
-import type { ApiResponse, HttpClient, HttpResponse } from '../net/http.js';
 import { bingImagesSource } from './bing-images.source.js';
-import { type RecordedRequest, collectPages, fakeContext } from './fake-http.test-helper.js';
+import { collectPages, fakeContext, FakeHttp, type PageAnswer } from './fake-http.test-helper.js';
 
 const ORIGIN = 'http://127.0.0.1:9002';
 const ENV = { TRAWL_ORIGIN_BING_IMAGES: ORIGIN };
-
-/** An answer to one page request: HTML (status 200 unless given), or an error to throw. */
-type Answer = string | { status: number; body: string; url?: string } | Error;
-
-/** An HttpClient for scrapers: `getText` answers from a list, in order, recording each request. */
-class HtmlHttp implements HttpClient {
-  readonly requests: RecordedRequest[] = [];
-  constructor(private readonly answers: readonly Answer[]) {}
-
-  getText(url: string, options: { signal: AbortSignal; headers?: Record<string, string> }): Promise<ApiResponse<string>> {
-    this.requests.push({ url: new URL(url), headers: options.headers ?? {}, signal: options.signal });
-    const answer = this.answers[this.requests.length - 1];
-    if (answer === undefined) return Promise.reject(new Error(`unexpected request ${url}`));
-    if (answer instanceof Error) return Promise.reject(answer);
-    const { status, body, url: final } = typeof answer === 'string' ? { status: 200, body: answer, url } : answer;
-    return Promise.resolve({ status, headers: { 'content-type': 'text/html; charset=utf-8' }, url: final ?? url, data: body });
-  }
-
-  getJson(): Promise<never> {
-    return Promise.reject(new Error('HtmlHttp: Bing answers HTML'));
-  }
-
-  open(): Promise<HttpResponse> {
-    return Promise.reject(new Error('HtmlHttp: sources never open media URLs'));
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -76,13 +45,13 @@ function page(...tiles: string[]): string {
   return `<div class="dgControl hover" data-nextUrl="/images/async?q=cats&amp;first=36&amp;count=35"><ul class="dgControl_list">${tiles.join('')}</ul></div><script>var x = "<a class='iusc' m='{}'>";</script>`;
 }
 
-async function run(answers: Answer[], limit = 10): Promise<{ http: HtmlHttp; pages: Candidate[][] }> {
-  const http = new HtmlHttp(answers);
+async function run(answers: PageAnswer[], limit = 10): Promise<{ http: FakeHttp; pages: Candidate[][] }> {
+  const http = new FakeHttp(answers);
   const pages = await collectPages(bingImagesSource.search({ query: 'cats', kind: 'image', limit }, fakeContext(http, ENV)));
   return { http, pages };
 }
 
-async function failure(answers: Answer[]): Promise<unknown> {
+async function failure(answers: PageAnswer[]): Promise<unknown> {
   return run(answers).catch((err: unknown) => err);
 }
 
@@ -166,7 +135,7 @@ describe('bing_images failures', () => {
     ['a 403', new TrawlError('TRAWL_AUTH', 'answered 403', { context: { status: 403 } })],
     ['a 418', new TrawlError('TRAWL_HTTP_STATUS', 'answered 418', { context: { status: 418 } })],
     ['a Retry-After beyond the budget', new TrawlError('TRAWL_RATE_LIMITED', 'asked to wait 1h', { context: { status: 429 } })],
-  ])('reports %s as TRAWL_RATE_LIMITED', async (_name, answer: Answer) => {
+  ])('reports %s as TRAWL_RATE_LIMITED', async (_name, answer: PageAnswer) => {
     const error = await failure([answer]);
     expect(isTrawlError(error, 'TRAWL_RATE_LIMITED') && error.message).toMatch(/^bing_images: the service is rate-limiting requests/);
   });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrawlError } from '../errors.js';
 import { createDuckDuckGoImagesSource, duckduckgoImagesSource } from './duckduckgo-images.source.js';
-import { collectPages, fakeContext } from './fake-http.test-helper.js';
-import { PageHttp, type PageAnswer } from './page-http.test-helper.js';
+import { collectPages, fakeContext, FakeHttp, type PageAnswer } from './fake-http.test-helper.js';
 
 const ORIGIN = 'http://127.0.0.1:9103';
 const ENV = { TRAWL_ORIGIN_DUCKDUCKGO_IMAGES: ORIGIN };
@@ -41,14 +40,14 @@ function json(body: Record<string, unknown>): string {
 const next = (offset: number): string => `i.js?q=dogs&o=json&p=1&s=${offset}&u=bing&f=,,,,,&l=us-en&vqd=${VQD}`;
 
 async function failure(answers: PageAnswer[]): Promise<TrawlError> {
-  const error = await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 5 }, fakeContext(new PageHttp(answers), ENV))).catch((err: unknown) => err);
+  const error = await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 5 }, fakeContext(new FakeHttp(answers), ENV))).catch((err: unknown) => err);
   if (!(error instanceof TrawlError)) throw new Error(`expected a TrawlError, got ${String(error)}`);
   return error;
 }
 
 describe('duckduckgo_images: token and results', () => {
   it('gets the vqd from the search page, then asks /i.js with it and the Referer, and maps the recorded fields', async () => {
-    const http = new PageHttp([PAGES.ampersand, json({ results: [RECORDED] })]);
+    const http = new FakeHttp([PAGES.ampersand, json({ results: [RECORDED] })]);
     const context = fakeContext(http, ENV);
     const found = (await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 10 }, context))).flat();
 
@@ -78,25 +77,25 @@ describe('duckduckgo_images: token and results', () => {
   });
 
   it.each(Object.entries(PAGES))('reads the token written as %s', async (_form, html) => {
-    const http = new PageHttp([html, json({ results: results(0, 1) })]);
+    const http = new FakeHttp([html, json({ results: results(0, 1) })]);
     await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 1 }, fakeContext(http, ENV)));
     expect(http.requests[1]?.url.searchParams.get('vqd')).toBe(VQD);
   });
 
   it('talks to duckduckgo.com with its own Referer when no override is configured, and not at all for videos', async () => {
-    const http = new PageHttp([PAGES.double, json({ results: results(0, 1) })]);
+    const http = new FakeHttp([PAGES.double, json({ results: results(0, 1) })]);
     await collectPages(duckduckgoImagesSource.search({ query: 'big dogs', kind: 'image', limit: 1 }, fakeContext(http)));
     expect(http.requests[0]?.url.href).toBe('https://duckduckgo.com/?q=big+dogs&iax=images&ia=images');
     expect(http.requests[1]?.url.href).toBe(`https://duckduckgo.com/i.js?o=json&q=big+dogs&l=us-en&vqd=${VQD}&p=1&f=%2C%2C%2C%2C%2C`);
     expect(http.requests[1]?.headers.Referer).toBe('https://duckduckgo.com/');
-    const none = new PageHttp([]);
+    const none = new FakeHttp([]);
     expect(await collectPages(duckduckgoImagesSource.search({ query: 'dogs', kind: 'video', limit: 5 }, fakeContext(none)))).toEqual([]);
     expect(none.requests).toHaveLength(0);
   });
 
   it('skips results without an image URL and leaves missing fields empty', async () => {
     const sparse = [{ image: 'https://img.test.invalid/a.jpg' }, { ...RECORDED, image: null }, { ...RECORDED, image: 'https://img.test.invalid/b.jpg', width: 0, height: null, title: '  ', url: 'not a url' }];
-    const found = (await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 10 }, fakeContext(new PageHttp([PAGES.single, json({ results: sparse })]), ENV)))).flat();
+    const found = (await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 10 }, fakeContext(new FakeHttp([PAGES.single, json({ results: sparse })]), ENV)))).flat();
     expect(found.map((c) => [c.url, c.pageUrl, c.title, c.width, c.height])).toEqual([
       ['https://img.test.invalid/a.jpg', null, null, null, null],
       ['https://img.test.invalid/b.jpg', null, null, null, null],
@@ -106,7 +105,7 @@ describe('duckduckgo_images: token and results', () => {
 
 describe('duckduckgo_images: paging', () => {
   it('follows next (relative to the site), pausing between pages, until the limit', async () => {
-    const http = new PageHttp((url) => {
+    const http = new FakeHttp((url) => {
       if (url.pathname === '/') return PAGES.json;
       const offset = Number(url.searchParams.get('s') ?? 0);
       return json({ results: results(offset, 100), next: next(offset + 100) });
@@ -124,19 +123,19 @@ describe('duckduckgo_images: paging', () => {
   });
 
   it('stops without next, on an empty page, on a next that leaves the site or repeats, and adds a missing vqd', async () => {
-    const last = new PageHttp([PAGES.double, json({ results: results(0, 3) })]);
+    const last = new FakeHttp([PAGES.double, json({ results: results(0, 3) })]);
     expect((await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 50 }, fakeContext(last, ENV)))).flat()).toHaveLength(3);
     expect(last.requests).toHaveLength(2);
 
-    const empty = new PageHttp([PAGES.double, json({ results: results(0, 3), next: next(3) }), json({ results: [], next: next(6) })]);
+    const empty = new FakeHttp([PAGES.double, json({ results: results(0, 3), next: next(3) }), json({ results: [], next: next(6) })]);
     expect((await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 50 }, fakeContext(empty, ENV)))).flat()).toHaveLength(3);
     expect(empty.requests).toHaveLength(3);
 
-    const away = new PageHttp([PAGES.double, json({ results: results(0, 3), next: 'http://127.0.0.2:9/i.js?s=3' })]);
+    const away = new FakeHttp([PAGES.double, json({ results: results(0, 3), next: 'http://127.0.0.2:9/i.js?s=3' })]);
     await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 50 }, fakeContext(away, ENV)));
     expect(away.requests).toHaveLength(2);
 
-    const noToken = new PageHttp([PAGES.double, json({ results: results(0, 3), next: 'i.js?q=dogs&o=json&s=3' }), json({ results: results(3, 3), next: 'i.js?q=dogs&o=json&s=3' })]);
+    const noToken = new FakeHttp([PAGES.double, json({ results: results(0, 3), next: 'i.js?q=dogs&o=json&s=3' }), json({ results: results(3, 3), next: 'i.js?q=dogs&o=json&s=3' })]);
     const found = (await collectPages(source.search({ query: 'dogs', kind: 'image', limit: 50 }, fakeContext(noToken, ENV)))).flat();
     expect(found).toHaveLength(6);
     expect(noToken.requests).toHaveLength(3);

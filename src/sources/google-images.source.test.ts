@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TrawlError, isTrawlError } from '../errors.js';
-import { collectPages, fakeContext } from './fake-http.test-helper.js';
+import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
 import { parseGoogleImages, unescapeJs } from './google-images.formats.js';
 import { createGoogleImagesSource, googleImagesSource } from './google-images.source.js';
-import { PageHttp } from './page-http.test-helper.js';
 
 const ORIGIN = 'http://127.0.0.1:9101';
 const ENV = { TRAWL_ORIGIN_GOOGLE_IMAGES: ORIGIN };
@@ -27,12 +26,12 @@ function resultsPage(items: string[]): string {
 <script nonce="x">AF_initDataCallback({key: 'ds:1', hash: '2', data:[null,[${[CHIP, ...items].join(',')}]], sideChannel: {}});</script></body></html>`;
 }
 
-function run(http: PageHttp, limit: number, env: Record<string, string> = ENV) {
+function run(http: FakeHttp, limit: number, env: Record<string, string> = ENV) {
   const context = fakeContext(http, env);
   return { context, pages: collectPages(source.search({ query: 'cats', kind: 'image', limit }, context)) };
 }
 
-async function failure(http: PageHttp, limit = 5): Promise<TrawlError> {
+async function failure(http: FakeHttp, limit = 5): Promise<TrawlError> {
   const error = await run(http, limit).pages.catch((err: unknown) => err);
   if (!(error instanceof TrawlError)) throw new Error(`expected a TrawlError, got ${String(error)}`);
   return error;
@@ -41,7 +40,7 @@ async function failure(http: PageHttp, limit = 5): Promise<TrawlError> {
 describe('google_images: the udm=2 results page', () => {
   it('asks /search for udm=2 image results in English with the consent cookie, and reads the recorded results', async () => {
     // Fewer results than asked for: the next page (here past the end) tells whether there are more.
-    const http = new PageHttp([resultsPage([UNISQ, VETS]), resultsPage([])]);
+    const http = new FakeHttp([resultsPage([UNISQ, VETS]), resultsPage([])]);
     const { context, pages } = run(http, 10);
     const found = (await pages).flat();
     expect(http.requests.map((r) => r.url.searchParams.get('start'))).toEqual([null, '2']);
@@ -76,10 +75,10 @@ describe('google_images: the udm=2 results page', () => {
   });
 
   it('talks to www.google.com when no override is configured and does not search for videos', async () => {
-    const http = new PageHttp([resultsPage([VETS])]);
+    const http = new FakeHttp([resultsPage([VETS])]);
     await collectPages(googleImagesSource.search({ query: 'big cats', kind: 'image', limit: 1 }, fakeContext(http)));
     expect(http.requests[0]?.url.href).toBe('https://www.google.com/search?q=big+cats&tbm=isch&udm=2&hl=en');
-    const none = new PageHttp([]);
+    const none = new FakeHttp([]);
     expect(await collectPages(googleImagesSource.search({ query: 'cats', kind: 'video', limit: 5 }, fakeContext(none)))).toEqual([]);
     expect(none.requests).toHaveLength(0);
   });
@@ -138,7 +137,7 @@ describe('google_images: paging', () => {
   const pageOf = (from: number, count: number): string => resultsPage(Array.from({ length: count }, (_, i) => item(from + i)));
 
   it('pages by start, pausing between pages, and stops at the limit', async () => {
-    const http = new PageHttp((url) => pageOf(Number(url.searchParams.get('start') ?? 0), 20));
+    const http = new FakeHttp((url) => pageOf(Number(url.searchParams.get('start') ?? 0), 20));
     const paced = createGoogleImagesSource({ pageDelay: { minMs: 60, maxMs: 60 } });
     const started = Date.now();
     const pages = await collectPages(paced.search({ query: 'cats', kind: 'image', limit: 45 }, fakeContext(http, ENV)));
@@ -150,17 +149,17 @@ describe('google_images: paging', () => {
   });
 
   it('stops on a page that repeats what was given, or on an empty page after the first', async () => {
-    const repeating = new PageHttp(() => pageOf(0, 20));
+    const repeating = new FakeHttp(() => pageOf(0, 20));
     expect((await run(repeating, 100).pages).flat()).toHaveLength(20);
     expect(repeating.requests).toHaveLength(2);
 
-    const ending = new PageHttp([pageOf(0, 20), '<!doctype html><html><body><div id="islrg"></div></body></html>']);
+    const ending = new FakeHttp([pageOf(0, 20), '<!doctype html><html><body><div id="islrg"></div></body></html>']);
     expect((await run(ending, 100).pages).flat()).toHaveLength(20);
     expect(ending.requests).toHaveLength(2);
   });
 
   it("yields nothing for Google's \"did not match any image results\" page", async () => {
-    const http = new PageHttp(['<html><body><p>Your search - <b>zzqx</b> - did not match any image results.</p></body></html>']);
+    const http = new FakeHttp(['<html><body><p>Your search - <b>zzqx</b> - did not match any image results.</p></body></html>']);
     expect(await run(http, 5).pages).toEqual([]);
   });
 });
@@ -172,14 +171,14 @@ describe('google_images: refusals and format changes', () => {
   };
 
   it('reports the /sorry/ captcha, "unusual traffic" and the consent wall as rate limiting', async () => {
-    limited(await failure(new PageHttp([{ body: '<html><form id="captcha-form"></form></html>', url: `${ORIGIN}/sorry/index?continue=x` }])), 'a captcha');
-    limited(await failure(new PageHttp(['<p>Our systems have detected unusual traffic from your computer network.</p>'])), 'a captcha');
-    limited(await failure(new PageHttp([{ body: '<h1>Before you continue to Google</h1>', url: 'https://consent.google.com/ml?continue=x' }])), 'a cookie-consent page');
+    limited(await failure(new FakeHttp([{ body: '<html><form id="captcha-form"></form></html>', url: `${ORIGIN}/sorry/index?continue=x` }])), 'a captcha');
+    limited(await failure(new FakeHttp(['<p>Our systems have detected unusual traffic from your computer network.</p>'])), 'a captcha');
+    limited(await failure(new FakeHttp([{ body: '<h1>Before you continue to Google</h1>', url: 'https://consent.google.com/ml?continue=x' }])), 'a cookie-consent page');
   });
 
   it('maps 429 (retries spent), 403 and 418 answers and a 202 to TRAWL_RATE_LIMITED, reporting a named wait as quota', async () => {
     const url = `${ORIGIN}/search`;
-    const http = new PageHttp([new TrawlError('TRAWL_HTTP_TRANSIENT', `${url} answered 429`, { context: { status: 429, url, retryAfterMs: 120_000 } })]);
+    const http = new FakeHttp([new TrawlError('TRAWL_HTTP_TRANSIENT', `${url} answered 429`, { context: { status: 429, url, retryAfterMs: 120_000 } })]);
     const context = fakeContext(http, ENV);
     const error = await collectPages(source.search({ query: 'cats', kind: 'image', limit: 5 }, context)).catch((err: unknown) => err);
     expect(isTrawlError(error, 'TRAWL_RATE_LIMITED')).toBe(true);
@@ -187,23 +186,23 @@ describe('google_images: refusals and format changes', () => {
     expect(context.quotas).toEqual([{ remaining: 0, limit: null, resetAt: expect.any(String) as string }]);
     expect(Date.parse(context.quotas[0]?.resetAt ?? '') - Date.now()).toBeGreaterThan(100_000);
 
-    limited(await failure(new PageHttp([new TrawlError('TRAWL_AUTH', `${url} refused the request with 403`, { context: { status: 403, url } })])), 'HTTP 403');
-    limited(await failure(new PageHttp([new TrawlError('TRAWL_HTTP_STATUS', `${url} answered 418`, { context: { status: 418, url } })])), 'HTTP 418');
-    limited(await failure(new PageHttp([{ body: '', status: 202 }])), 'HTTP 202');
+    limited(await failure(new FakeHttp([new TrawlError('TRAWL_AUTH', `${url} refused the request with 403`, { context: { status: 403, url } })])), 'HTTP 403');
+    limited(await failure(new FakeHttp([new TrawlError('TRAWL_HTTP_STATUS', `${url} answered 418`, { context: { status: 418, url } })])), 'HTTP 418');
+    limited(await failure(new FakeHttp([{ body: '', status: 202 }])), 'HTTP 202');
   });
 
   it('lets other failures through unchanged', async () => {
     const notFound = new TrawlError('TRAWL_HTTP_STATUS', 'answered 404', { context: { status: 404 } });
-    expect(await failure(new PageHttp([notFound]))).toBe(notFound);
+    expect(await failure(new FakeHttp([notFound]))).toBe(notFound);
     const timeout = new TrawlError('TRAWL_SOURCE_TIMEOUT', 'source budget ran out');
-    expect(await failure(new PageHttp([timeout]))).toBe(timeout);
+    expect(await failure(new FakeHttp([timeout]))).toBe(timeout);
   });
 
   it('reports a results page it cannot read as TRAWL_PARSER_OUTDATED, naming the source and the formats', async () => {
     const thumbnailsOnly = '<html><body><div data-docid="a"><img src="https://encrypted-tbn0.gstatic.com/images?q=tbn:a"></div><script>var x={"new":["shape"]};</script></body></html>';
-    const error = await failure(new PageHttp([thumbnailsOnly]));
+    const error = await failure(new FakeHttp([thumbnailsOnly]));
     expect(error.code).toBe('TRAWL_PARSER_OUTDATED');
     expect(error.message).toContain('google_images: /search response has no image results (ischj JSON, ["url",height,width] result arrays');
-    expect((await failure(new PageHttp(['']))).code).toBe('TRAWL_PARSER_OUTDATED');
+    expect((await failure(new FakeHttp(['']))).code).toBe('TRAWL_PARSER_OUTDATED');
   });
 });

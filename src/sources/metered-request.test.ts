@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTrawlError, TrawlError } from '../errors.js';
 import { fakeContext, FakeHttp } from './fake-http.test-helper.js';
-import { MeteredFakeHttp } from './metered-http.test-helper.js';
 import { type Meter, meteredGetJson, quotaFromHeaders } from './metered-request.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00.000Z');
@@ -35,7 +34,7 @@ describe('quotaFromHeaders', () => {
 
 describe('meteredGetJson', () => {
   it('passes the signal and headers, returns the answer and reports its quota', async () => {
-    const http = new MeteredFakeHttp([{ ok: true }], () => ({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '60' }));
+    const http = new FakeHttp([{ ok: true }], { headers: () => ({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '60' }) });
     const context = fakeContext(http);
     const before = Date.now();
     const response = await meteredGetJson('pixabay', context, 'http://127.0.0.1:9/api/?q=x', { headers: { A: 'b' }, meter: PIXABAY });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTrawlError, TrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
-import { MeteredFakeHttp } from './metered-http.test-helper.js';
 import { pexelsSource } from './pexels.source.js';
 
 const ORIGIN = 'http://127.0.0.1:9001';
@@ -232,11 +231,13 @@ describe('pexels videos', () => {
 describe('pexels quota', () => {
   it('reports X-Ratelimit-Limit/-Remaining/-Reset (a UNIX time) after every answer', async () => {
     const next = `${ORIGIN}/v1/search/?page=2&per_page=2&query=cats`;
-    const http = new MeteredFakeHttp([photoPage([photo(1), photo(2)], next), photoPage([photo(3), photo(4)])], (_url, call) => ({
-      'x-ratelimit-limit': '20000',
-      'x-ratelimit-remaining': String(19684 - call),
-      'x-ratelimit-reset': '1741392000',
-    }));
+    const http = new FakeHttp([photoPage([photo(1), photo(2)], next), photoPage([photo(3), photo(4)])], {
+      headers: (_url, call) => ({
+        'x-ratelimit-limit': '20000',
+        'x-ratelimit-remaining': String(19684 - call),
+        'x-ratelimit-reset': '1741392000',
+      }),
+    });
     const context = fakeContext(http, ENV);
     await collectPages(pexelsSource.search({ query: 'cats', kind: 'image', limit: 4 }, context));
     expect(context.quotas).toEqual([

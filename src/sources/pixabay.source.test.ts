@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTrawlError, TrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
-import { MeteredFakeHttp } from './metered-http.test-helper.js';
 import { pixabaySource } from './pixabay.source.js';
 
 const ORIGIN = 'http://127.0.0.1:9005';
@@ -148,11 +147,13 @@ describe('pixabay images', () => {
 
   it('reports the X-RateLimit-* quota of every answer (Reset = seconds from now)', async () => {
     const hits = Array.from({ length: 201 }, (_, i) => imageHit(i));
-    const http = new MeteredFakeHttp([imagePage(hits.slice(0, 200), 201), imagePage(hits.slice(200), 201)], (_url, call) => ({
-      'x-ratelimit-limit': '100',
-      'x-ratelimit-remaining': String(99 - call),
-      'x-ratelimit-reset': '60',
-    }));
+    const http = new FakeHttp([imagePage(hits.slice(0, 200), 201), imagePage(hits.slice(200), 201)], {
+      headers: (_url, call) => ({
+        'x-ratelimit-limit': '100',
+        'x-ratelimit-remaining': String(99 - call),
+        'x-ratelimit-reset': '60',
+      }),
+    });
     const context = fakeContext(http, ENV);
     const started = Date.now();
     await collectPages(pixabaySource.search({ query: 'cats', kind: 'image', limit: 201 }, context));

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Candidate } from '../domain.js';
 import { isTrawlError, TrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
-import { MeteredFakeHttp } from './metered-http.test-helper.js';
 import { unsplashSource } from './unsplash.source.js';
 
 const ORIGIN = 'http://127.0.0.1:9006';
@@ -159,7 +158,7 @@ describe('unsplash search', () => {
   });
 
   it('reports X-Ratelimit-Limit/Remaining (no reset time until the hour is spent)', async () => {
-    const http = new MeteredFakeHttp([page(ids(1))], () => ({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-total': '1' }));
+    const http = new FakeHttp([page(ids(1))], { headers: () => ({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-total': '1' }) });
     const context = fakeContext(http, ENV);
     await collectPages(unsplashSource.search({ query: 'x', kind: 'image', limit: 5 }, context));
     expect(context.quotas).toHaveLength(1);
@@ -222,7 +221,7 @@ describe('unsplash download tracking', () => {
 
   it('GETs download_location as given (query kept) with the Client-ID header and the source signal', async () => {
     const location = `${ORIGIN}/photos/oXV3bzR7jxI/download?ixid=MnwxMjA3fDB8MXxzZWFyY2h8MXx8cGFyaXN8ZW58MHx8fHwxNjU`;
-    const http = new MeteredFakeHttp([{ url: `${IMG}?ixlib=rb-4.0.3&q=85&fm=jpg&crop=entropy&cs=srgb` }], () => ({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '48' }));
+    const http = new FakeHttp([{ url: `${IMG}?ixlib=rb-4.0.3&q=85&fm=jpg&crop=entropy&cs=srgb` }], { headers: () => ({ 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '48' }) });
     const context = fakeContext(http, ENV);
     await unsplashSource.notifyDownloaded?.(candidate(location), context);
     expect(http.requests.map((r) => r.url.href)).toEqual([location]);
