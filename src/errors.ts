@@ -19,6 +19,8 @@ export const ERROR_CATALOGUE = {
   TRAWL_SOURCE_TIMEOUT: { summary: "the source's budget (TRAWL_SOURCE_TIMEOUT) ran out", retryable: false },
   TRAWL_JOB_TIMEOUT: { summary: "the job's budget (TRAWL_JOB_TIMEOUT) ran out", retryable: false },
   TRAWL_CANCELLED: { summary: 'a user cancelled the job', retryable: false },
+  TRAWL_LEASE_LOST: { summary: 'this worker no longer holds the job (another process closed it); it stopped and wrote nothing more', retryable: false },
+  TRAWL_WORKER_LOST: { summary: "the job's worker stopped proving it was alive (crashed, killed or frozen); the reaper closed the job", retryable: false },
   // network
   TRAWL_NETWORK: { summary: 'connection refused, reset or closed early', retryable: true },
   TRAWL_DNS: { summary: 'the host name could not be resolved', retryable: false },
@@ -42,10 +44,12 @@ export const ERROR_CATALOGUE = {
   TRAWL_AUTH: { summary: 'the service refused the API key (401/403)', retryable: false },
   TRAWL_PARSER_OUTDATED: { summary: "the service's response no longer has the expected shape", retryable: false },
   TRAWL_NO_RESULTS: { summary: 'every candidate of the source failed', retryable: false },
+  TRAWL_CIRCUIT_OPEN: { summary: "the source's circuit breaker is open after repeated failures; it was skipped", retryable: false },
   // usage and internals
   TRAWL_BAD_CONFIG: { summary: 'an environment variable or flag has an invalid value', retryable: false },
   TRAWL_BAD_INPUT: { summary: 'a request or argument is invalid', retryable: false },
   TRAWL_NOT_FOUND: { summary: 'no such job or item', retryable: false },
+  TRAWL_UNAUTHORIZED: { summary: 'the API call lacks the right TRAWL_API_TOKEN bearer token', retryable: false },
   TRAWL_INTERNAL: { summary: 'a bug in Trawl; the log has the details', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -95,5 +99,8 @@ export function toTrawlError(err: unknown, context: ErrorContext = {}): TrawlErr
   return new TrawlError('TRAWL_INTERNAL', `unexpected error: ${message}`, { cause: err, context });
 }
 
-/** The codes that mean "a budget ended or the user cancelled": they end work, they are not item faults. */
-export const BUDGET_CODES: readonly ErrorCode[] = ['TRAWL_SOURCE_TIMEOUT', 'TRAWL_JOB_TIMEOUT', 'TRAWL_CANCELLED'];
+/**
+ * The codes that mean "a budget ended, the user cancelled, or this worker lost the job": they end
+ * work, they are not item faults.
+ */
+export const BUDGET_CODES: readonly ErrorCode[] = ['TRAWL_SOURCE_TIMEOUT', 'TRAWL_JOB_TIMEOUT', 'TRAWL_CANCELLED', 'TRAWL_LEASE_LOST'];

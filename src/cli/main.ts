@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../config/config.js';
 import { TrawlError } from '../errors.js';
+import { registerDoctor } from './doctor.command.js';
 import { registerFetch } from './fetch.command.js';
 import { type CliIo, UsageError, processIo } from './io.js';
+import { registerJobs } from './jobs.command.js';
+import { registerServe } from './serve.command.js';
 import { registerSim } from './sim.command.js';
 import { registerSources } from './sources.command.js';
 
@@ -20,6 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   registerFetch(program, io);
   registerSources(program, io);
   registerSim(program, io);
+  registerJobs(program, io);
+  registerDoctor(program, io);
+  registerServe(program, io);
   try {
     await program.parseAsync([...argv]);
     return io.exitCode;

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
+import { formatDuration } from '../config/units.js';
+import type { SourceHealth } from '../engine/source-health.js';
 import { type SourceStatus, listSourceStatus } from '../services/source-status.js';
 import { SOURCES } from '../sources/registry.js';
 import type { CliIo } from './io.js';
 
-/** `trawl sources`: every source, whether it can run (and why not), its media and licence. */
+/** `trawl sources`: every source, whether it can run (and why not), its media, licence, quota and health. */
 export function registerSources(program: Command, io: CliIo): void {
   program
     .command('sources')
-    .description('list every source: configured or not (and why), media kinds, licence, quota')
+    .description('list every source: configured or not (and why), media kinds, licence, quota, health and circuit breaker')
     .option('--json', 'print the list as JSON')
     .action(async (flags: { json?: boolean }) => {
       const statuses = await listSourceStatus(loadConfig({ env: io.env, cwd: io.cwd }), SOURCES);
@@ -17,11 +19,31 @@ export function registerSources(program: Command, io: CliIo): void {
 }
 
 function renderTable(statuses: SourceStatus[]): string {
+  const indent = ' '.repeat(19);
   const lines = statuses.map((s) => {
     const state = s.configured ? 'ready' : `not configured: ${s.reason ?? ''}`;
     const quota = s.quota?.remaining === null || s.quota === null ? '' : `  quota ${s.quota.remaining}/${s.quota.limit ?? '?'}${s.quota.resetAt ? ` until ${s.quota.resetAt}` : ''}`;
-    return `${s.id.padEnd(18)} ${s.kinds.join('+').padEnd(12)} ${state}${quota}\n${' '.repeat(19)}${s.licensePolicy}\n`;
+    const error = s.health.lastError;
+    const lastError = error ? `${indent}last error ${error.at}: ${error.code} ${error.message}\n` : '';
+    return `${s.id.padEnd(18)} ${s.kinds.join('+').padEnd(12)} ${state}${quota}\n${indent}${s.licensePolicy}\n${indent}${renderHealth(s.health)}\n${lastError}`;
   });
   const ready = statuses.filter((s) => s.configured).length;
   return `${lines.join('')}\n${ready} of ${statuses.length} sources ready.\n`;
+}
+
+/** `health 18/20 ok (90%), p50 1.2s, p95 3.4s; breaker closed` */
+function renderHealth(health: SourceHealth): string {
+  const { breaker, latencyMs } = health;
+  const runs =
+    health.runs === 0 || health.successRate === null
+      ? 'no runs recorded'
+      : `${health.ok}/${health.runs} ok (${Math.round(health.successRate * 100)}%), p50 ${formatDuration(latencyMs.p50 ?? 0)}, p95 ${formatDuration(latencyMs.p95 ?? 0)}`;
+  const failures = `${breaker.consecutiveFailures} failures in a row`;
+  const state =
+    breaker.state === 'open'
+      ? `OPEN after ${failures}, skipped until ${breaker.retryAt ?? '?'}`
+      : breaker.state === 'half_open'
+        ? `half-open after ${failures}: the next run is a trial`
+        : 'closed';
+  return `health ${runs}; breaker ${state}`;
 }

@@ -11,6 +11,8 @@ export interface Config {
   readonly sourceTimeoutMs: number;
   readonly jobTimeoutMs: number;
   readonly maxConcurrentSources: number;
+  /** Jobs `trawl serve` runs at once; the others wait `queued`. */
+  readonly maxConcurrentJobs: number;
   readonly minSpeed: MinSpeed;
   readonly maxFileSize: number;
   readonly maxPixels: number;
@@ -24,6 +26,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly heartbeatIntervalMs: number;
   readonly stuckAfterMs: number;
+  /** Failed runs of a source in a row that open its circuit breaker. */
+  readonly breakerFailures: number;
+  /** How long an open breaker skips its source before one trial run may go through. */
+  readonly breakerCooldownMs: number;
   readonly apiToken: string | undefined;
   /** API keys by env var name (`PEXELS_API_KEY`, …); absent when not set. */
   readonly keys: Readonly<Record<string, string>>;
@@ -89,6 +95,7 @@ const SETTINGS: Setting<unknown>[] = [
   { key: 'sourceTimeoutMs', vars: ['TRAWL_SOURCE_TIMEOUT', 'SOURCE_TIMEOUT'], fallback: '30s', parse: parseDuration, expect: DURATION, flag: 'sourceTimeout' },
   { key: 'jobTimeoutMs', vars: ['TRAWL_JOB_TIMEOUT', 'GLOBAL_JOB_TIMEOUT'], fallback: '300s', parse: parseDuration, expect: DURATION, flag: 'jobTimeout' },
   { key: 'maxConcurrentSources', vars: ['TRAWL_MAX_CONCURRENT_SOURCES', 'MAX_CONCURRENT_SOURCES'], fallback: '5', parse: positiveInt(64), expect: 'a whole number from 1 to 64', flag: 'maxConcurrentSources' },
+  { key: 'maxConcurrentJobs', vars: ['TRAWL_MAX_CONCURRENT_JOBS'], fallback: '2', parse: positiveInt(64), expect: 'a whole number from 1 to 64' },
   { key: 'minSpeed', vars: ['TRAWL_MIN_SPEED'], fallback: '16KiB/10s', parse: parseMinSpeed, expect: 'a speed like 16KiB/10s (bytes per second over a window) or 0' },
   { key: 'maxFileSize', vars: ['TRAWL_MAX_FILE_SIZE'], fallback: '200MiB', parse: parseSize, expect: 'a size like 200MiB' },
   { key: 'maxPixels', vars: ['TRAWL_MAX_PIXELS'], fallback: '100000000', parse: pixels, expect: 'a whole number of pixels' },
@@ -101,6 +108,9 @@ const SETTINGS: Setting<unknown>[] = [
   { key: 'dataDir', vars: ['TRAWL_DATA_DIR'], fallback: './data', parse: text, expect: 'a directory path' },
   { key: 'heartbeatIntervalMs', vars: ['TRAWL_HEARTBEAT_INTERVAL'], fallback: '5s', parse: parseDuration, expect: DURATION },
   { key: 'stuckAfterMs', vars: ['TRAWL_STUCK_AFTER'], fallback: '30s', parse: parseDuration, expect: DURATION },
+  // At most the 20 runs per source that health remembers: the breaker is rebuilt from them on start.
+  { key: 'breakerFailures', vars: ['TRAWL_BREAKER_FAILURES'], fallback: '5', parse: positiveInt(20), expect: 'a whole number from 1 to 20' },
+  { key: 'breakerCooldownMs', vars: ['TRAWL_BREAKER_COOLDOWN'], fallback: '60s', parse: parseDuration, expect: DURATION },
 ];
 
 /** Reads `<cwd>/.env` if present; a missing file is no error, an unreadable one is. */

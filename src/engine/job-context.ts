@@ -7,6 +7,7 @@ import type { Budget } from './budget.js';
 import type { EventBus } from './events.js';
 import type { KeyedLimiter, Limiter } from './limiter.js';
 import type { QuotaBook } from './quota-book.js';
+import type { SourceHealthBook } from './source-health.js';
 
 /** What the engine needs from the outside world; services build it once per process. */
 export interface EngineDeps {
@@ -20,6 +21,8 @@ export interface EngineDeps {
   hostLimiter: KeyedLimiter;
   /** Each source's last announced rate-limit quota. */
   quotas: QuotaBook;
+  /** Each source's recent outcomes and circuit breaker: an open breaker skips the source. */
+  health: SourceHealthBook;
   /** Identifies this process as the owner of the jobs it runs. */
   workerId: string;
   /** Records an item in the output directory's manifest (manifest.jsonl). */

@@ -3,20 +3,47 @@ import type { ErrorInfo, Job, JobRequest, JobStatus, SourceRun } from '../domain
 import { TrawlError, toTrawlError } from '../errors.js';
 import { Budget, abortReason } from './budget.js';
 import { alertNearDeadline } from './budget-alert.js';
+import { JobLease } from './job-lease.js';
 import type { EngineDeps, JobContext } from './job-context.js';
 import { Limiter } from './limiter.js';
 import { runSource, settleUnstarted } from './source-task.js';
 
 /**
- * Runs one job to a terminal state under its budget: up to `maxConcurrentSources` sources at
- * once, every await under the job's signal (or a child of it). Resolves with the final job; it
- * never leaves the job `running`, whatever happens inside.
+ * Claims a queued job for this worker and runs it to a terminal state under its budget: up to
+ * `maxConcurrentSources` sources at once, every await under the job's signal (or a child of it).
+ * Resolves with the final job; it never leaves the job `running`, whatever happens inside.
  *
- * `cancel` aborts the whole job (reason TRAWL_CANCELLED): sockets close, partial files are
- * deleted, and the job ends `cancelled`.
+ * While it runs, the job's lease is renewed every TRAWL_HEARTBEAT_INTERVAL and every write carries
+ * it. `cancel`, or a cancel requested by another process (`trawl jobs cancel`, seen at the next
+ * heartbeat), aborts the whole job (reason TRAWL_CANCELLED): sockets close, partial files are
+ * deleted, and the job ends `cancelled`. When the lease is lost (the reaper closed the job while
+ * this process was frozen) all work stops and nothing more is written: it resolves with the job
+ * as the store has it. A job that is no longer queued (cancelled while it waited, or claimed by
+ * another worker) is not run: it resolves with the job as it is.
  */
 export async function runJob(deps: EngineDeps, jobId: string, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
+  const lease = await deps.store.claimJob(jobId, deps.workerId, new Date().toISOString());
+  if (lease === undefined) return requireJob(deps, jobId);
   const budget = Budget.root('job', request.budgets.jobMs, 'TRAWL_JOB_TIMEOUT', cancel);
+  const held = new JobLease(deps, jobId, lease, {
+    onLost: (reason) => budget.abort(reason),
+    onCancelRequested: () => budget.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by trawl jobs cancel', { context: { jobId } })),
+  });
+  held.startHeartbeat(deps.config.heartbeatIntervalMs);
+  try {
+    return await runClaimed({ ...deps, store: held.store, bus: held.bus }, jobId, request, budget, held);
+  } catch (err) {
+    // Another process owns the job's state now; report it as that process left it.
+    if (held.lost) return requireJob(deps, jobId);
+    throw err;
+  } finally {
+    await held.stopHeartbeat();
+    budget.dispose();
+  }
+}
+
+/** Runs a claimed job's sources and settles it; `deps` carries the lease-fenced store and bus. */
+async function runClaimed(deps: EngineDeps, jobId: string, request: JobRequest, budget: Budget, held: JobLease): Promise<Job> {
   const started = Date.now();
   const job = await requireJob(deps, jobId);
   const ctx: JobContext = {
@@ -28,22 +55,20 @@ export async function runJob(deps: EngineDeps, jobId: string, request: JobReques
     savedHashes: new Set(),
     outDirAbsolute: path.resolve(request.outDir),
   };
-  const heartbeat = startHeartbeat(deps, jobId);
   const disarm = alertNearDeadline(deps.bus, budget, { jobId, label: `job ${jobId}` });
   let internal: TrawlError | undefined;
   try {
-    const now = new Date(started).toISOString();
-    await deps.store.updateJob(jobId, { status: 'running', startedAt: now, worker: deps.workerId, heartbeatAt: now });
-    deps.bus.emit('job.started', { jobId, job: await requireJob(deps, jobId) });
+    deps.bus.emit('job.started', { jobId, job });
     await runSources(ctx, job.sources);
   } catch (err) {
     internal = toTrawlError(err, { jobId });
   } finally {
-    clearInterval(heartbeat);
     disarm();
+    // The final writes below carry the lease; a beat racing them could only see it end.
+    await held.stopHeartbeat();
   }
+  if (held.lost) throw held.lost;
   const reason = budget.aborted ? abortReason(budget.signal) : undefined;
-  budget.dispose();
   if (internal) await closeOpenRuns(deps, jobId, job.sources, internal.toJSON());
   const runs = (await deps.store.getJob(jobId))?.sources ?? job.sources;
   const { status, error } = settle(runs, reason, internal);
@@ -106,17 +131,6 @@ function settle(runs: SourceRun[], reason: TrawlError | undefined, internal: Tra
     return { status: 'failed', error: { code: 'TRAWL_NO_RESULTS', message: `every source failed or was skipped (${why || 'no sources'})` } };
   }
   return { status: 'completed', error: null };
-}
-
-/** Proves the job's worker is alive every TRAWL_HEARTBEAT_INTERVAL (the reaper reads heartbeatAt). */
-function startHeartbeat(deps: EngineDeps, jobId: string): NodeJS.Timeout {
-  const timer = setInterval(() => {
-    deps.store.updateJob(jobId, { heartbeatAt: new Date().toISOString() }).catch(() => {
-      // A missed heartbeat is visible as an old heartbeatAt; the next tick tries again.
-    });
-  }, deps.config.heartbeatIntervalMs);
-  timer.unref();
-  return timer;
 }
 
 async function requireJob(deps: EngineDeps, jobId: string): Promise<Job> {

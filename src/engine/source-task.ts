@@ -15,7 +15,9 @@ export function kindsFor(type: JobContext['request']['type'], source: Source): M
 /**
  * Runs one source inside a job: searches page by page under the source budget, starts a download
  * for each candidate as soon as it is found, waits for all of them, and settles the run's state.
- * Never throws: every outcome ends in `run` (done, failed, timed_out, skipped or cancelled).
+ * Never throws: every outcome ends in `run` (done, failed, timed_out, skipped or cancelled). A
+ * source whose circuit breaker is open is skipped with TRAWL_CIRCUIT_OPEN; every run that starts
+ * is recorded in the source's health.
  */
 export async function runSource(ctx: JobContext, source: Source, run: SourceRun): Promise<void> {
   const { deps, request } = ctx;
@@ -26,7 +28,20 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
   if (exhausted) return skip(ctx, run, 'TRAWL_RATE_LIMITED', `${source.id}: quota exhausted until ${exhausted}`);
   if (kinds.length === 0) return skip(ctx, run, 'TRAWL_BAD_INPUT', `${source.id} offers no ${request.type}s`);
   if (ctx.budget.aborted) return settleUnstarted(ctx, run);
+  const admission = deps.health.admit(source.id);
+  if (!admission.allowed) return skip(ctx, run, 'TRAWL_CIRCUIT_OPEN', admission.reason);
+  try {
+    await runAdmitted(ctx, source, run, kinds);
+  } finally {
+    // Every admitted run is recorded, even one cut short: a half-open breaker's trial slot must come back.
+    const alert = deps.health.record(ctx.job.id, run);
+    if (alert) deps.bus.emit('alert', { jobId: ctx.job.id, source: source.id, ...alert });
+  }
+}
 
+/** Runs a source its circuit breaker let through, from the first search to the settled run. */
+async function runAdmitted(ctx: JobContext, source: Source, run: SourceRun, kinds: MediaKind[]): Promise<void> {
+  const { deps, request } = ctx;
   const budget = ctx.budget.child(`source ${source.id}`, request.budgets.sourceMs, 'TRAWL_SOURCE_TIMEOUT');
   const started = Date.now();
   Object.assign(run, { status: 'running', startedAt: new Date(started).toISOString(), budgetMs: budget.remaining() });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { sweepTempFiles } from '../download/temp-files.js';
 import type { Job, JobRequest, SourceRun } from '../domain.js';
 import { runJob } from '../engine/job-runner.js';
+import { reapAtStartup } from './reaper.js';
 import type { Runtime } from './runtime.js';
 
 /** A source run as it starts: pending, nothing counted. */
@@ -25,11 +26,13 @@ export async function submitJob(runtime: Runtime, request: JobRequest): Promise<
 }
 
 /**
- * Runs one job in this process, start to finish (`trawl fetch`). `onCreated` sees the job as soon
- * as it is recorded; `cancel` ends it cleanly. Resolves with the final job once its events are stored.
+ * Runs one job in this process, start to finish (`trawl fetch`). First closes jobs whose workers
+ * died (crash recovery, see reaper.ts). `onCreated` sees the job as soon as it is recorded; `cancel`
+ * ends it cleanly. Resolves with the final job once its events are stored.
  */
 export async function harvest(runtime: Runtime, request: JobRequest, options: { cancel?: AbortSignal; onCreated?: (job: Job) => void } = {}): Promise<Job> {
-  await sweepOrphans(runtime, request);
+  await reapAtStartup(runtime);
+  await sweepOrphans(runtime, request.outDir, request.budgets.requestMs);
   const job = await submitJob(runtime, request);
   options.onCreated?.(job);
   const final = await runJob(runtime.deps, job.id, request, options.cancel);
@@ -38,12 +41,12 @@ export async function harvest(runtime: Runtime, request: JobRequest, options: { 
 }
 
 /**
- * Removes temp files a crashed run left in the output directory. A live download touches its temp
- * file at least every request timeout (or is cut), so only files idle far longer are orphans.
+ * Removes temp files a crashed run left in `outDir`. A live download touches its temp file at
+ * least every request timeout (`requestMs`) or is cut, so only files idle far longer are orphans:
+ * safe while other jobs write into the same directory.
  */
-async function sweepOrphans(runtime: Runtime, request: JobRequest): Promise<void> {
-  const { config } = runtime.deps;
-  const olderThanMs = Math.max(config.stuckAfterMs, 2 * request.budgets.requestMs);
-  const removed = await sweepTempFiles(path.resolve(request.outDir), { olderThanMs });
-  if (removed > 0) runtime.logger.info({ outDir: request.outDir, removed }, 'TEMP FILES SWEPT');
+export async function sweepOrphans(runtime: Runtime, outDir: string, requestMs: number): Promise<void> {
+  const olderThanMs = Math.max(runtime.deps.config.stuckAfterMs, 2 * requestMs);
+  const removed = await sweepTempFiles(path.resolve(outDir), { olderThanMs });
+  if (removed > 0) runtime.logger.info({ outDir, removed }, 'TEMP FILES SWEPT');
 }

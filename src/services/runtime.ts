@@ -7,6 +7,8 @@ import { EventRecorder } from '../engine/event-recorder.js';
 import type { EngineDeps } from '../engine/job-context.js';
 import { KeyedLimiter } from '../engine/limiter.js';
 import { QuotaBook } from '../engine/quota-book.js';
+import { SourceHealthBook } from '../engine/source-health.js';
+import { breakerSettingsFrom } from '../engine/circuit-breaker.js';
 import { logJobEvents } from '../logging/job-log.js';
 import { type TrawlLogger, createLogger } from '../logging/logger.js';
 import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
@@ -42,6 +44,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const http = createHttpClient(httpClientOptionsFrom(config));
   const quotas = new QuotaBook(store, (err) => logger.error({ err }, 'QUOTA WRITE FAILED'));
   await quotas.load();
+  const health = new SourceHealthBook(store, breakerSettingsFrom(config), (err) => logger.error({ err }, 'SOURCE HEALTH WRITE FAILED'));
+  await health.load();
   const deps: EngineDeps = {
     config,
     store,
@@ -50,6 +54,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     sources: options.sources ?? SOURCES,
     hostLimiter: new KeyedLimiter(config.hostConcurrency),
     quotas,
+    health,
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     recordManifest: appendManifest,
   };

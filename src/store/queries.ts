@@ -4,10 +4,10 @@
  * own way. Each function returns a builder; nothing here executes anything.
  */
 import type { Kysely, Updateable } from 'kysely';
-import type { Item, ItemFailure, JobStatus, SourceRun } from '../domain.js';
-import { eventToRow, failureToRow, itemToRow, newJobToRow, quotaToRow, sourceRunToRow, type Database, type JobsTable } from './schema.js';
+import type { Item, ItemFailure, JobStatus, SourceId, SourceRun } from '../domain.js';
+import { eventToRow, failureToRow, itemToRow, newJobToRow, quotaToRow, sourceOutcomeToRow, sourceRunToRow, type Database, type JobsTable } from './schema.js';
 import { TrawlError } from '../errors.js';
-import type { JobPatch, NewJob, StoredQuota } from './store.js';
+import type { JobPatch, NewJob, StoredQuota, StoredSourceOutcome } from './store.js';
 
 /** How many jobs `listJobs` returns when the caller does not say. */
 export const DEFAULT_JOB_LIST_LIMIT = 50;
@@ -178,6 +178,13 @@ export function selectEvents(db: Kysely<Database>, jobId: string, afterId: numbe
   return query.orderBy('id');
 }
 
+/** A page of every job's events in id order, only those after `afterId` when given. */
+export function selectAllEvents(db: Kysely<Database>, afterId: number | undefined, limit: number) {
+  let query = db.selectFrom('job_events').selectAll();
+  if (afterId !== undefined) query = query.where('id', '>', afterId);
+  return query.orderBy('id').limit(limit);
+}
+
 /** Records a source's latest quota, replacing the previous one. */
 export function upsertQuota(db: Kysely<Database>, quota: StoredQuota) {
   const row = quotaToRow(quota);
@@ -190,4 +197,22 @@ export function upsertQuota(db: Kysely<Database>, quota: StoredQuota) {
 /** Every source's latest quota. */
 export function selectQuotas(db: Kysely<Database>) {
   return db.selectFrom('source_quotas').selectAll().orderBy('source');
+}
+
+/** Records one source run outcome. */
+export function insertSourceOutcome(db: Kysely<Database>, outcome: StoredSourceOutcome) {
+  return db.insertInto('source_outcomes').values(sourceOutcomeToRow(outcome));
+}
+
+/** Deletes a source's outcomes older than its newest `keep`. */
+export function pruneSourceOutcomes(db: Kysely<Database>, source: SourceId, keep: number) {
+  return db
+    .deleteFrom('source_outcomes')
+    .where('source', '=', source)
+    .where('id', 'not in', db.selectFrom('source_outcomes').select('id').where('source', '=', source).orderBy('id', 'desc').limit(keep));
+}
+
+/** Every remembered source outcome, in the order they were added. */
+export function selectSourceOutcomes(db: Kysely<Database>) {
+  return db.selectFrom('source_outcomes').selectAll().orderBy('id');
 }

@@ -6,7 +6,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ErrorInfo, Item, ItemFailure, Job, JobStatus, MediaKind, MediaType, SourceId, SourceRun, SourceRunStatus } from '../domain.js';
 import type { ErrorCode } from '../errors.js';
-import type { NewJob, StoredEvent, StoredQuota } from './store.js';
+import type { NewJob, SourceOutcomeStatus, StoredEvent, StoredQuota, StoredSourceOutcome } from './store.js';
 
 /** An autoincrement key: generated on insert, never updated. */
 type SerialId = ColumnType<number, never, never>;
@@ -31,6 +31,8 @@ export interface JobsTable {
   worker: string | null;
   heartbeat_at: string | null;
   lease_version: Generated<number>;
+  /** When a cancel was asked for from any process (migration 3); the worker sees it at its next heartbeat. */
+  cancel_requested_at: string | null;
 }
 
 /** The last rate-limit quota each source's service announced (one row per source). */
@@ -40,6 +42,19 @@ export interface SourceQuotasTable {
   limit_count: number | null;
   reset_at: string | null;
   updated_at: string;
+}
+
+/** The newest outcomes of each source's runs, for source health; `id` keeps the order they ended in. */
+export interface SourceOutcomesTable {
+  id: SerialId;
+  source: SourceId;
+  job_id: string;
+  status: SourceOutcomeStatus;
+  elapsed_ms: number;
+  saved: number;
+  error_code: ErrorCode | null;
+  error_message: string | null;
+  at: string;
 }
 
 /** One row per (job, source); `position` keeps the order the job asked for its sources in. */
@@ -111,6 +126,7 @@ export interface Database {
   failures: FailuresTable;
   job_events: JobEventsTable;
   source_quotas: SourceQuotasTable;
+  source_outcomes: SourceOutcomesTable;
 }
 
 /** A job row with the counts derived from its items and failures (see `selectJobsWithCounts`). */
@@ -294,4 +310,31 @@ export function rowToQuota(row: Selectable<SourceQuotasTable>): StoredQuota {
 /** A domain quota as a row. */
 export function quotaToRow(quota: StoredQuota): Insertable<SourceQuotasTable> {
   return { source: quota.source, remaining: quota.remaining, limit_count: quota.limit, reset_at: quota.resetAt, updated_at: quota.updatedAt };
+}
+
+/** A source outcome as a row. */
+export function sourceOutcomeToRow(outcome: StoredSourceOutcome): Insertable<SourceOutcomesTable> {
+  return {
+    source: outcome.source,
+    job_id: outcome.jobId,
+    status: outcome.status,
+    elapsed_ms: outcome.elapsedMs,
+    saved: outcome.saved,
+    error_code: outcome.error?.code ?? null,
+    error_message: outcome.error?.message ?? null,
+    at: outcome.at,
+  };
+}
+
+/** A source outcome row as the domain sees it. */
+export function rowToSourceOutcome(row: Selectable<SourceOutcomesTable>): StoredSourceOutcome {
+  return {
+    source: row.source,
+    jobId: row.job_id,
+    status: row.status,
+    elapsedMs: Number(row.elapsed_ms),
+    saved: Number(row.saved),
+    error: errorFromColumns(row.error_code, row.error_message),
+    at: row.at,
+  };
 }

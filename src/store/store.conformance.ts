@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Item, ItemFailure, MediaKind, SourceId, SourceRun } from '../domain.js';
-import type { NewJob, Store } from './store.js';
+import type { NewJob, Store, StoredSourceOutcome } from './store.js';
+import { registerLeaseConformance } from './lease.conformance.js';
 
 const run = (source: SourceId, patch: Partial<SourceRun> = {}): SourceRun => ({
   source,
@@ -80,6 +81,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await store.close();
     });
     if (cleanup !== undefined) afterAll(cleanup);
+    registerLeaseConformance(() => store);
 
     it('migrates again harmlessly', async () => {
       await store.migrate();
@@ -240,6 +242,24 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.appendEvent(uniqueId('missing'), 'x', {})).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
     });
 
+    it('lists every job\'s events in id order, in pages after an id', async () => {
+      const first = newJob();
+      const second = newJob();
+      await store.createJob(first);
+      await store.createJob(second);
+      const before = (await store.listAllEvents(undefined, 1_000_000)).at(-1)?.id;
+      const ids: number[] = [];
+      for (const [n, job] of [first, second, first, second, second].entries()) ids.push(await store.appendEvent(job.id, `event.${n}`, { n }));
+      const mine = await store.listAllEvents(before, 100);
+      expect(mine.map((event) => [event.id, event.jobId, event.name, event.data])).toEqual(
+        ids.map((id, n) => [id, n % 2 === 0 && n !== 4 ? first.id : second.id, `event.${n}`, { n }]),
+      );
+      expect((await store.listAllEvents(before, 2)).map((event) => event.id)).toEqual(ids.slice(0, 2));
+      expect((await store.listAllEvents(ids[1], 2)).map((event) => event.id)).toEqual(ids.slice(2, 4));
+      expect(await store.listAllEvents(ids[4], 10)).toEqual([]);
+      await expect(store.listAllEvents(undefined, 0)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
+    });
+
     it('keeps one quota per source, the latest replacing the earlier', async () => {
       await store.saveQuota({ source: 'unsplash', remaining: 10, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z' });
       await store.saveQuota({ source: 'unsplash', remaining: 0, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:30:00.000Z' });
@@ -249,6 +269,34 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         { source: 'unsplash', remaining: 0, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:30:00.000Z' },
       ]);
       expect(quotas.find((q) => q.source === 'pexels')).toEqual({ source: 'pexels', remaining: null, limit: null, resetAt: null, updatedAt: '2030-01-01T00:10:00.000Z' });
+    });
+
+    it('remembers source outcomes in order, only the newest `keep` of each source', async () => {
+      const jobId = uniqueId('outcomes');
+      const outcome = (source: SourceId, n: number): StoredSourceOutcome => ({
+        source,
+        jobId,
+        status: n % 2 === 0 ? 'ok' : 'failed',
+        elapsedMs: 100 * n,
+        saved: n % 2 === 0 ? n : 0,
+        error: n % 2 === 0 ? null : { code: 'TRAWL_HTTP_TRANSIENT', message: `HTTP 503 #${n}` },
+        at: `2030-01-01T00:00:0${n}.000Z`,
+      });
+      const added = [outcome('bing_images', 1), outcome('google_images', 2), outcome('bing_images', 3), outcome('bing_images', 4), outcome('google_images', 5), outcome('bing_images', 6)];
+      for (const o of added) await store.addSourceOutcome(o, 3);
+      const mine = (await store.listSourceOutcomes()).filter((o) => o.jobId === jobId);
+      expect(mine).toEqual([added[1], added[2], added[3], added[4], added[5]]);
+      await expect(store.addSourceOutcome(outcome('nasa', 1), 0)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
+    });
+
+    it('keeps source outcomes across close and reopen', async () => {
+      const jobId = uniqueId('outcomes');
+      const kept: StoredSourceOutcome = { source: 'duckduckgo_images', jobId, status: 'timed_out', elapsedMs: 30_000, saved: 2, error: { code: 'TRAWL_SOURCE_TIMEOUT', message: 'source budget over' }, at: '2030-01-01T00:00:00.000Z' };
+      await store.addSourceOutcome(kept, 20);
+      await store.close();
+      store = await open();
+      await store.migrate();
+      expect((await store.listSourceOutcomes()).filter((o) => o.jobId === jobId)).toEqual([kept]);
     });
 
     it('keeps everything across close and reopen', async () => {

@@ -52,6 +52,46 @@ export interface StoredQuota {
   updatedAt: string;
 }
 
+/** How a finished source run counts for the source's health (runs that say nothing are not kept). */
+export type SourceOutcomeStatus = 'ok' | 'failed' | 'timed_out';
+
+/** One finished run of a source, as source health and its circuit breaker remember it. */
+export interface StoredSourceOutcome {
+  source: SourceId;
+  jobId: string;
+  status: SourceOutcomeStatus;
+  /** How long the run took (search and downloads together). */
+  elapsedMs: number;
+  /** Files the run saved (duplicates included): a timeout after saving some is slow, not down. */
+  saved: number;
+  /** Why it failed or timed out; null for `ok`. */
+  error: ErrorInfo | null;
+  /** When the run ended. */
+  at: string;
+}
+
+/**
+ * Proof that a worker holds a running job: its owner id and the claim's fencing token. Writes made
+ * with a lease change nothing once the job has been claimed again, reaped or ended.
+ */
+export interface Lease {
+  readonly owner: string;
+  readonly version: number;
+}
+
+/** What `requestCancel` did: ended a queued job, flagged a running one, or found it already ended. */
+export type CancelOutcome = 'cancelled' | 'requested' | 'ended';
+
+/** How `closeStuckJob` ends a job whose worker stopped heartbeating. */
+export interface StuckJobClose {
+  /** Only a job whose last sign of life (heartbeat, else start, else creation) is older is closed. */
+  staleBefore: string;
+  /** The job's and its open source runs' reason (TRAWL_WORKER_LOST). */
+  error: ErrorInfo;
+  now: string;
+  elapsedMs: number | null;
+}
+
 export interface Store {
   /** Brings the schema up to date (numbered migrations, each applied once). */
   migrate(): Promise<void>;
@@ -59,22 +99,60 @@ export interface Store {
   /** The job with its source runs and counts, or undefined. */
   getJob(id: string): Promise<Job | undefined>;
   listJobs(filter?: JobFilter): Promise<Job[]>;
-  updateJob(id: string, patch: JobPatch): Promise<void>;
-  /** Writes a source run's current state (status, counts, times, error). */
-  saveSourceRun(jobId: string, run: SourceRun): Promise<void>;
-  /** Records a saved item; the job's downloaded/images/videos counts follow from the items. */
-  addItem(item: Item): Promise<void>;
+  /**
+   * Applies a patch. With a `lease`, the write is fenced: when the job is no longer running under
+   * that owner and version it changes nothing and rejects with TRAWL_LEASE_LOST (so do the other
+   * fenced writes below).
+   */
+  updateJob(id: string, patch: JobPatch, lease?: Lease): Promise<void>;
+  /**
+   * Takes a queued job for `owner`: running, started and heartbeating at `now`, its fencing version
+   * bumped. Undefined when the job is not queued (another worker has it, or it ended).
+   */
+  claimJob(id: string, owner: string, now: string): Promise<Lease | undefined>;
+  /** Heartbeats a held job; false when the lease is lost (reaped, ended, or claimed again). */
+  renewLease(id: string, lease: Lease, now: string): Promise<boolean>;
+  /**
+   * Cancels from any process: a queued job ends `cancelled` with `reason` (its pending runs too); a
+   * running one is flagged for its worker, which sees it at its next heartbeat.
+   * @throws TrawlError TRAWL_NOT_FOUND for an unknown job.
+   */
+  requestCancel(id: string, reason: ErrorInfo, now: string): Promise<{ outcome: CancelOutcome; job: Job }>;
+  /** When a cancel of the job was requested (see `requestCancel`), or null. */
+  getCancelRequest(id: string): Promise<string | null>;
+  /**
+   * Closes a running job whose worker went silent: `failed` with `close.error`, open source runs
+   * too, fencing version bumped so the old owner's late writes change nothing. False (and nothing
+   * changed) when the job is no longer running or showed life after `close.staleBefore`.
+   */
+  closeStuckJob(id: string, close: StuckJobClose): Promise<boolean>;
+  /** Writes a source run's current state (status, counts, times, error); fenced by `lease` if given. */
+  saveSourceRun(jobId: string, run: SourceRun, lease?: Lease): Promise<void>;
+  /** Records a saved item; the job's downloaded/images/videos counts follow from the items. Fenced by `lease` if given. */
+  addItem(item: Item, lease?: Lease): Promise<void>;
   listItems(jobId: string): Promise<Item[]>;
   getItem(id: string): Promise<Item | undefined>;
-  addFailure(jobId: string, failure: ItemFailure): Promise<void>;
+  addFailure(jobId: string, failure: ItemFailure, lease?: Lease): Promise<void>;
   listFailures(jobId: string): Promise<ItemFailure[]>;
   /** Appends to the job's event log and returns the event's id. */
   appendEvent(jobId: string, name: string, data: unknown): Promise<number>;
   /** The job's events in order, those after `afterId` when given. */
   listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]>;
+  /**
+   * Every job's events in id order, at most `limit` of them, those after `afterId` when given: a
+   * page of the all-jobs stream. Page on by passing the last id returned.
+   */
+  listAllEvents(afterId: number | undefined, limit: number): Promise<StoredEvent[]>;
   /** Records a source's latest announced quota (one per source, replaced). */
   saveQuota(quota: StoredQuota): Promise<void>;
   /** Every source's latest quota. */
   listQuotas(): Promise<StoredQuota[]>;
+  /**
+   * Records a source run's outcome and forgets that source's older ones beyond the newest `keep`,
+   * so the table stays small however long Trawl runs.
+   */
+  addSourceOutcome(outcome: StoredSourceOutcome, keep: number): Promise<void>;
+  /** Every source's remembered outcomes, oldest first (in the order they were added). */
+  listSourceOutcomes(): Promise<StoredSourceOutcome[]>;
   close(): Promise<void>;
 }

@@ -119,6 +119,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'cross-process cancel',
+    up: `
+      -- Set by \`trawl jobs cancel\` (or any process); the job's worker sees it at its next heartbeat.
+      ALTER TABLE jobs ADD COLUMN cancel_requested_at TEXT;
+    `,
+  },
+  {
+    version: 4,
+    name: 'source outcomes',
+    up: `
+      -- Bounded by the writer: each insert deletes its source's rows beyond the newest N.
+      CREATE TABLE source_outcomes (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        source        TEXT NOT NULL,
+        job_id        TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        elapsed_ms    INTEGER NOT NULL,
+        saved         INTEGER NOT NULL,
+        error_code    TEXT,
+        error_message TEXT,
+        at            TEXT NOT NULL
+      );
+      CREATE INDEX source_outcomes_source_id ON source_outcomes (source, id);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `

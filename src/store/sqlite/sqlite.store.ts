@@ -9,13 +9,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Item, ItemFailure, Job, SourceRun } from '../../domain.js';
+import type { ErrorInfo, Item, ItemFailure, Job, SourceRun } from '../../domain.js';
 import { TrawlError, type ErrorContext } from '../../errors.js';
 import * as q from '../queries.js';
-import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
-import type { JobFilter, JobPatch, NewJob, Store, StoredEvent, StoredQuota } from '../store.js';
+import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceOutcome, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
+import type { CancelOutcome, JobFilter, JobPatch, Lease, NewJob, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
 import { migrate, pendingMigrations, type Migration } from './migrations.js';
 import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
+import { SqliteLeases } from './sqlite-leases.js';
 import { toStoreError } from './sqlite-errors.js';
 
 /** How to open the SQLite file. */
@@ -58,10 +59,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 /** The Store on SQLite; get one from `openSqliteStore`. */
 export class SqliteStore implements Store {
   private readonly executor: SqliteExecutor;
+  private readonly leases: SqliteLeases;
 
   /** Wraps an open, configured connection; prefer `openSqliteStore`. */
   constructor(private readonly db: BetterSqlite3.Database) {
     this.executor = new SqliteExecutor(db);
+    this.leases = new SqliteLeases(this.executor, builder);
   }
 
   migrate(): Promise<void> {
@@ -96,27 +99,63 @@ export class SqliteStore implements Store {
     });
   }
 
-  updateJob(id: string, patch: JobPatch): Promise<void> {
+  updateJob(id: string, patch: JobPatch, lease?: Lease): Promise<void> {
     const columns = q.jobPatchToColumns(patch);
     return this.call(`update job ${id}`, { jobId: id }, () => {
-      const found = this.executor.write(() =>
-        Object.keys(columns).length === 0
+      const found = this.executor.write(() => {
+        if (lease !== undefined) this.leases.fence(id, lease, `update job ${id}`);
+        return Object.keys(columns).length === 0
           ? this.executor.first(q.selectJobId(builder, id)) !== undefined
-          : this.executor.run(q.updateJob(builder, id, columns)) > 0,
-      );
+          : this.executor.run(q.updateJob(builder, id, columns)) > 0;
+      });
       if (!found) throw new TrawlError('TRAWL_NOT_FOUND', `cannot update job ${id}: the job does not exist`, { context: { jobId: id } });
     });
   }
 
-  saveSourceRun(jobId: string, run: SourceRun): Promise<void> {
-    return this.call(`save source run ${run.source} of job ${jobId}`, { jobId, source: run.source }, () => {
-      this.executor.write(() => this.executor.run(q.upsertSourceRun(builder, jobId, run)));
+  claimJob(id: string, owner: string, now: string): Promise<Lease | undefined> {
+    return this.call(`claim job ${id}`, { jobId: id }, () => this.executor.write(() => this.leases.claim(id, owner, now)));
+  }
+
+  renewLease(id: string, lease: Lease, now: string): Promise<boolean> {
+    return this.call(`heartbeat job ${id}`, { jobId: id }, () => this.executor.write(() => this.leases.renew(id, lease, now)));
+  }
+
+  requestCancel(id: string, reason: ErrorInfo, now: string): Promise<{ outcome: CancelOutcome; job: Job }> {
+    return this.call(`cancel job ${id}`, { jobId: id }, () =>
+      this.executor.write(() => {
+        const outcome = this.leases.requestCancel(id, reason, now);
+        const job = this.loadJob(id);
+        if (job === undefined) throw new TrawlError('TRAWL_INTERNAL', `job ${id} vanished while it was being cancelled`);
+        return { outcome, job };
+      }),
+    );
+  }
+
+  getCancelRequest(id: string): Promise<string | null> {
+    return this.call(`read the cancel request of job ${id}`, { jobId: id }, () => this.leases.cancelRequest(id));
+  }
+
+  closeStuckJob(id: string, close: StuckJobClose): Promise<boolean> {
+    return this.call(`close stuck job ${id}`, { jobId: id }, () => this.executor.write(() => this.leases.closeStuck(id, close)));
+  }
+
+  saveSourceRun(jobId: string, run: SourceRun, lease?: Lease): Promise<void> {
+    const what = `save source run ${run.source} of job ${jobId}`;
+    return this.call(what, { jobId, source: run.source }, () => {
+      this.executor.write(() => {
+        if (lease !== undefined) this.leases.fence(jobId, lease, what);
+        this.executor.run(q.upsertSourceRun(builder, jobId, run));
+      });
     });
   }
 
-  addItem(item: Item): Promise<void> {
-    return this.call(`add item ${item.id} to job ${item.jobId}`, { jobId: item.jobId, source: item.source, url: item.url }, () => {
-      this.executor.write(() => this.executor.run(q.insertItem(builder, item)));
+  addItem(item: Item, lease?: Lease): Promise<void> {
+    const what = `add item ${item.id} to job ${item.jobId}`;
+    return this.call(what, { jobId: item.jobId, source: item.source, url: item.url }, () => {
+      this.executor.write(() => {
+        if (lease !== undefined) this.leases.fence(item.jobId, lease, what);
+        this.executor.run(q.insertItem(builder, item));
+      });
     });
   }
 
@@ -131,10 +170,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  addFailure(jobId: string, failure: ItemFailure): Promise<void> {
+  addFailure(jobId: string, failure: ItemFailure, lease?: Lease): Promise<void> {
     const createdAt = new Date().toISOString();
-    return this.call(`record a failure of job ${jobId}`, { jobId, source: failure.source, url: failure.url }, () => {
-      this.executor.write(() => this.executor.run(q.insertFailure(builder, jobId, failure, createdAt)));
+    const what = `record a failure of job ${jobId}`;
+    return this.call(what, { jobId, source: failure.source, url: failure.url }, () => {
+      this.executor.write(() => {
+        if (lease !== undefined) this.leases.fence(jobId, lease, what);
+        this.executor.run(q.insertFailure(builder, jobId, failure, createdAt));
+      });
     });
   }
 
@@ -159,6 +202,13 @@ export class SqliteStore implements Store {
     );
   }
 
+  listAllEvents(afterId: number | undefined, limit: number): Promise<StoredEvent[]> {
+    return this.call('list events of every job', {}, () => {
+      if (!Number.isInteger(limit) || limit < 1) throw new TrawlError('TRAWL_BAD_INPUT', `event page limit must be a positive integer, got ${limit}`);
+      return this.executor.all(q.selectAllEvents(builder, afterId, limit)).map(rowToEvent);
+    });
+  }
+
   saveQuota(quota: StoredQuota): Promise<void> {
     return this.call(`save the quota of ${quota.source}`, { source: quota.source }, () =>
       this.executor.write(() => {
@@ -169,6 +219,20 @@ export class SqliteStore implements Store {
 
   listQuotas(): Promise<StoredQuota[]> {
     return this.call('list source quotas', {}, () => this.executor.all(q.selectQuotas(builder)).map(rowToQuota));
+  }
+
+  addSourceOutcome(outcome: StoredSourceOutcome, keep: number): Promise<void> {
+    return this.call(`record an outcome of ${outcome.source}`, { source: outcome.source, jobId: outcome.jobId }, () => {
+      if (!Number.isInteger(keep) || keep < 1) throw new TrawlError('TRAWL_BAD_INPUT', `outcomes to keep must be a positive integer, got ${keep}`);
+      this.executor.write(() => {
+        this.executor.run(q.insertSourceOutcome(builder, outcome));
+        this.executor.run(q.pruneSourceOutcomes(builder, outcome.source, keep));
+      });
+    });
+  }
+
+  listSourceOutcomes(): Promise<StoredSourceOutcome[]> {
+    return this.call('list source outcomes', {}, () => this.executor.all(q.selectSourceOutcomes(builder)).map(rowToSourceOutcome));
   }
 
   /** Closes the connection; calling it again does nothing. */

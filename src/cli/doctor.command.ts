@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/config.js';
+import type { DoctorReport } from '../services/doctor.js';
+import { SOURCES } from '../sources/registry.js';
+import type { CliIo } from './io.js';
+
+/**
+ * `trawl doctor`: the configuration (each value and where it came from) and a check of the data
+ * dir, database, disk, sources and jobs. Exit 0 when all is well, 1 with one precise line per
+ * problem; a bad setting fails loading the config, with the TRAWL_BAD_CONFIG message and exit 2.
+ */
+export function registerDoctor(program: Command, io: CliIo): void {
+  program
+    .command('doctor')
+    .description('check the configuration, data dir, database, disk and jobs, and say exactly what is wrong')
+    .option('--json', 'print the findings as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const config = loadConfig({ env: io.env, cwd: io.cwd });
+      const { runDoctor } = await import('../services/doctor.js');
+      const report = await runDoctor(config, { env: io.env, registry: SOURCES });
+      io.stdout.write(flags.json ? `${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n` : renderDoctor(report));
+      io.exitCode = report.problems.length === 0 ? 0 : 1;
+    });
+}
+
+function renderDoctor(report: DoctorReport): string {
+  const width = Math.max(...report.settings.map((s) => s.name.length));
+  const valueWidth = Math.min(24, Math.max(...report.settings.map((s) => s.value.length)));
+  const lines = ['settings (value, and where it came from):'];
+  for (const setting of report.settings) lines.push(`  ${setting.name.padEnd(width)}  ${setting.value.padEnd(valueWidth)}  ${setting.origin}`);
+  lines.push('', 'checks:');
+  for (const check of report.checks) lines.push(`  ${check.ok ? 'ok     ' : 'PROBLEM'}  ${check.name}: ${check.detail}`);
+  const n = report.problems.length;
+  lines.push('', n === 0 ? 'no problems found' : `${n} problem${n === 1 ? '' : 's'} found`);
+  return `${lines.join('\n')}\n`;
+}
