@@ -9,6 +9,7 @@ const here = import.meta.dirname;
 const benches: Array<[string, string[]]> = [
   ['deadlines.ts', ['30']],
   ['memory.ts', ['16', '200']],
+  ['sse-latency.ts', ['6', '5']],
 ];
 let failed = 0;
 for (const [file, args] of benches) {
