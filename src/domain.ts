@@ -96,6 +96,11 @@ export interface SourceRun {
   error: ErrorInfo | null;
 }
 
+/** A source run as it starts: pending, nothing counted. */
+export function pendingRun(source: SourceId): SourceRun {
+  return { source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
+}
+
 /** What a user asks for: validated, with budgets in ms. */
 export interface JobRequest {
   query: string;

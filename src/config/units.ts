@@ -60,11 +60,13 @@ export function parseMinSpeed(input: string): MinSpeed | undefined {
   return { bytesPerSecond: bytes, windowMs };
 }
 
-/** A human-readable duration for messages: `850ms`, `12.3s`, `5m`. */
+/** A human-readable duration for messages and the dashboard: `850ms`, `12.3s`, `45s`, `5.5m`, `2.1h`. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  return `${(ms / 60_000).toFixed(1).replace(/\.0$/, '')}m`;
+  const value = Math.max(0, ms);
+  if (value < 1000) return `${Math.round(value)}ms`;
+  if (value < 60_000) return `${(value / 1000).toFixed(value < 10_000 ? 1 : 0)}s`;
+  if (value < 3_600_000) return `${(value / 60_000).toFixed(1).replace(/\.0$/, '')}m`;
+  return `${(value / 3_600_000).toFixed(1).replace(/\.0$/, '')}h`;
 }
 
 /** A human-readable size for messages: `512 B`, `1.5 MiB`. */
@@ -76,5 +78,5 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? 'B'}`;
 }

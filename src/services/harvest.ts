@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sweepTempFiles } from '../download/temp-files.js';
-import type { Job, JobRequest, SourceRun } from '../domain.js';
+import { type Job, type JobRequest, pendingRun } from '../domain.js';
 import { runJob } from '../engine/job-runner.js';
 import { reapAtStartup } from './reaper.js';
 import type { Runtime } from './runtime.js';
 
-/** A source run as it starts: pending, nothing counted. */
-export function pendingRun(source: SourceRun['source']): SourceRun {
-  return { source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
-}
 
 /** Records a new job (queued, its sources pending) and returns it. */
 export async function submitJob(runtime: Runtime, request: JobRequest): Promise<Job> {

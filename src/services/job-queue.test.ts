@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../engine/events.js';
 import { type TestBed, startTestBed, waitFor, waitForJob } from '../server/test-support.test-helper.js';
-import { pendingRun } from './harvest.js';
+import { pendingRun } from '../domain.js';
 
 let bed: TestBed | undefined;
 afterEach(async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SourceRun } from '../domain.js';
+import { pendingRun } from '../domain.js';
 import { EventBus, type JobEvent } from '../engine/events.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite.store.js';
 import type { Lease } from '../store/store.js';
@@ -12,7 +12,6 @@ import { type ReaperDeps, isStuck, reapStuckJobs, startReaper, workerLostMessage
 
 const NOW = new Date('2030-03-01T12:00:00.000Z');
 const ago = (ms: number): string => new Date(NOW.getTime() - ms).toISOString();
-const pendingRun = (source: SourceRun['source']): SourceRun => ({ source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null });
 
 describe('reapStuckJobs', () => {
   let dir: string;

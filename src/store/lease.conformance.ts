@@ -5,27 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { Item, SourceId, SourceRun } from '../domain.js';
+import { type Item, type SourceId, type SourceRun, pendingRun } from '../domain.js';
 import type { Lease, NewJob, Store, StuckJobClose } from './store.js';
 
 const prefix = randomUUID().slice(0, 8);
 let counter = 0;
 const uniqueId = (label: string): string => `${prefix}-lease-${label}-${++counter}`;
 
-const pending = (source: SourceId, patch: Partial<SourceRun> = {}): SourceRun => ({
-  source,
-  status: 'pending',
-  found: 0,
-  downloaded: 0,
-  failed: 0,
-  duplicates: 0,
-  startedAt: null,
-  finishedAt: null,
-  elapsedMs: null,
-  budgetMs: null,
-  error: null,
-  ...patch,
-});
+const pending = (source: SourceId, patch: Partial<SourceRun> = {}): SourceRun => ({ ...pendingRun(source), ...patch });
 
 const newJob = (): NewJob => ({
   id: uniqueId('job'),

@@ -6,24 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Item, ItemFailure, MediaKind, SourceId, SourceRun } from '../domain.js';
+import { type Item, type ItemFailure, type MediaKind, type SourceId, type SourceRun, pendingRun } from '../domain.js';
 import type { NewJob, Store, StoredSourceOutcome } from './store.js';
 import { registerLeaseConformance } from './lease.conformance.js';
 
-const run = (source: SourceId, patch: Partial<SourceRun> = {}): SourceRun => ({
-  source,
-  status: 'pending',
-  found: 0,
-  downloaded: 0,
-  failed: 0,
-  duplicates: 0,
-  startedAt: null,
-  finishedAt: null,
-  elapsedMs: null,
-  budgetMs: null,
-  error: null,
-  ...patch,
-});
+const run = (source: SourceId, patch: Partial<SourceRun> = {}): SourceRun => ({ ...pendingRun(source), ...patch });
 
 const prefix = randomUUID().slice(0, 8);
 let counter = 0;
