@@ -36,6 +36,14 @@ describe('Budget', () => {
     expect(abortReason(request.signal).code).toBe('TRAWL_CANCELLED');
   });
 
+  it('knows the time it was given, exactly (alerts and messages quote it)', () => {
+    const job = Budget.root('job', 1_000, 'TRAWL_JOB_TIMEOUT');
+    expect(job.total).toBe(1_000);
+    expect(job.child('source', 30_000, 'TRAWL_SOURCE_TIMEOUT').total).toBeLessThanOrEqual(1_000);
+    expect(job.child('source', 200, 'TRAWL_SOURCE_TIMEOUT').total).toBe(200);
+    job.dispose();
+  });
+
   it('is born aborted under an aborted parent and remembers its deadline', () => {
     const job = Budget.root('job', 1_000, 'TRAWL_JOB_TIMEOUT');
     job.abort(new TrawlError('TRAWL_CANCELLED', 'stop'));

@@ -24,10 +24,10 @@ export class Budget {
   private timer: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
 
-  private constructor(label: string, deadline: number, parent: AbortSignal | undefined, expiry: (() => TrawlError) | undefined) {
+  private constructor(label: string, now: number, deadline: number, parent: AbortSignal | undefined, expiry: (() => TrawlError) | undefined) {
     this.label = label;
     this.deadline = deadline;
-    this.total = Math.max(0, deadline - Date.now());
+    this.total = Math.max(0, deadline - now);
     this.signal = this.controller.signal;
     // Every in-flight request and download under a budget listens to its signal (up to
     // TRAWL_DOWNLOAD_CONCURRENCY, max 1024, plus searches): many listeners are normal here.
@@ -39,7 +39,7 @@ export class Budget {
     }
     // Without an expiry of its own, the budget ends only through its parent (and with its reason).
     if (expiry && Number.isFinite(deadline)) {
-      this.timer = setTimeout(() => this.abort(expiry()), Math.max(0, deadline - Date.now()));
+      this.timer = setTimeout(() => this.abort(expiry()), Math.max(0, deadline - now));
       this.timer.unref?.();
     }
     if (parent) {
@@ -54,8 +54,8 @@ export class Budget {
    * cancel signal) if given.
    */
   static root(label: string, ms: number, code: ErrorCode, parent?: AbortSignal): Budget {
-    const deadline = Date.now() + ms;
-    return new Budget(label, deadline, parent, () => expired(label, ms, code));
+    const now = Date.now();
+    return new Budget(label, now, now + ms, parent, () => expired(label, ms, code));
   }
 
   /**
@@ -63,10 +63,11 @@ export class Budget {
    * is the binding one it ends with `code`; otherwise it ends with this budget's reason.
    */
   child(label: string, ms: number, code: ErrorCode): Budget {
-    const own = Date.now() + ms;
-    if (own < this.deadline) return new Budget(label, own, this.signal, () => expired(label, ms, code));
+    const now = Date.now();
+    const own = now + ms;
+    if (own < this.deadline) return new Budget(label, now, own, this.signal, () => expired(label, ms, code));
     // The parent's deadline binds: no timer of our own, the parent's abort carries its reason.
-    return new Budget(label, this.deadline, this.signal, undefined);
+    return new Budget(label, now, this.deadline, this.signal, undefined);
   }
 
   /** Milliseconds left (0 when over, Infinity when unbounded). */
