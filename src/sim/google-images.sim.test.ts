@@ -50,7 +50,7 @@ describe('google_images against the simulator', () => {
     const error = await harvest(ctx, 'cats', 5).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(TrawlError);
     expect((error as TrawlError).code).toBe('TRAWL_RATE_LIMITED');
-    expect((error as TrawlError).message).toContain('google_images: the service is rate-limiting requests (HTTP 429) and asked to wait 60m');
+    expect((error as TrawlError).message).toContain('google_images: the service is rate-limiting requests (HTTP 429) and asked to wait 1h');
     expect(Date.parse(ctx.quotas[0]?.resetAt ?? '') - Date.now()).toBeGreaterThan(3_500_000);
   });
 

@@ -75,7 +75,7 @@ describe('meteredGetJson', () => {
     const context = fakeContext(new FakeHttp([tooLong]));
     const error = await meteredGetJson('pexels', context, 'http://127.0.0.1:9/v1/search', { headers: {}, meter: PEXELS }).catch((err: unknown) => err);
     expect(isTrawlError(error, 'TRAWL_RATE_LIMITED')).toBe(true);
-    expect((error as Error).message).toContain('pexels: the service is rate-limiting requests (HTTP 429) and asked to wait 60m');
+    expect((error as Error).message).toContain('pexels: the service is rate-limiting requests (HTTP 429) and asked to wait 1h');
   });
 
   it("treats the meter's extra statuses as rate limiting (Unsplash's 403) but leaves other failures alone", async () => {

@@ -107,6 +107,11 @@ describe.skipIf(SKIP_BROWSER_SUITE)(SUITE, () => {
     // The sources page names the timeout among the source's recent runs.
     await page.getByRole('link', { name: 'Sources', exact: true }).click();
     await expect.poll(() => page.getByTestId('sources-row-openverse').textContent()).toMatch(/timed out.*TRAWL_SOURCE_TIMEOUT/);
+    // Its health, from the engine's own record: the run failed (a timeout that saved nothing), the breaker is still closed.
+    const health = page.getByTestId('sources-row-openverse').getByTestId('source-health');
+    expect(await health.getAttribute('data-breaker')).toBe('closed');
+    expect(await health.textContent()).toMatch(/0% of 1 runs ok.*circuit closed.*TRAWL_SOURCE_TIMEOUT/);
+    expect(await page.getByTestId('sources-row-pexels').getByTestId('source-health').textContent()).toMatch(/100% of 1 runs ok/);
     expect(errors).toEqual([]);
   });
 

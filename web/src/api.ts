@@ -21,6 +21,21 @@ export interface SourceStatus {
   licensePolicy: string;
   origin: string;
   quota: { remaining: number | null; limit: number | null; resetAt: string | null; updatedAt: string } | null;
+  /** The last runs of this source (up to 20), as the engine recorded them, and its circuit breaker. */
+  health: SourceHealth;
+}
+
+/** `SourceStatus.health`: outcomes, latency, last error and breaker state of one source. */
+export interface SourceHealth {
+  runs: number;
+  ok: number;
+  failed: number;
+  timedOut: number;
+  successRate: number | null;
+  latencyMs: { p50: number | null; p95: number | null };
+  lastError: { code: string; message: string; at: string } | null;
+  lastRunAt: string | null;
+  breaker: { state: 'closed' | 'open' | 'half_open'; consecutiveFailures: number; openedAt: string | null; retryAt: string | null };
 }
 
 /** The body of `POST /api/jobs`. Durations are text such as `30s`, or seconds. */

@@ -5,8 +5,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ErrorInfo, Job } from '../../../src/domain.js';
-import { type SourceStatus, api, errorText } from '../api.js';
-import { formatTime } from '../format.js';
+import { type SourceHealth, type SourceStatus, api, errorText } from '../api.js';
+import { formatDuration, formatTime } from '../format.js';
 
 /** How a source did in the recent jobs. */
 interface RecentRuns {
@@ -47,6 +47,7 @@ export function SourcesPage() {
                 <th>Media</th>
                 <th>Licence</th>
                 <th>Quota</th>
+                <th>Health</th>
                 <th>Recent jobs ({jobs.length})</th>
               </tr>
             </thead>
@@ -79,6 +80,9 @@ function SourceStatusRow({ source, recent }: { source: SourceStatus; recent: Rec
       <td>{source.licensePolicy}</td>
       <td>{quotaText(source.quota)}</td>
       <td>
+        <HealthCell health={source.health} />
+      </td>
+      <td>
         <RecentCell recent={recent} />
       </td>
     </tr>
@@ -96,6 +100,32 @@ function RecentCell({ recent }: { recent: RecentRuns | undefined }) {
         </div>
       )}
     </>
+  );
+}
+
+const BREAKER_TEXT: Record<SourceHealth['breaker']['state'], string> = { closed: 'circuit closed', half_open: 'circuit half-open (trial run next)', open: 'circuit open' };
+
+/** Success rate and latency of the recent runs, the breaker's state, and the last error. */
+function HealthCell({ health }: { health: SourceHealth }) {
+  const { breaker } = health;
+  const rate = health.successRate === null ? 'no runs yet' : `${Math.round(health.successRate * 100)}% of ${health.runs} runs ok`;
+  const latency = health.latencyMs.p50 === null ? '' : ` · p50 ${formatDuration(health.latencyMs.p50)}, p95 ${formatDuration(health.latencyMs.p95 ?? health.latencyMs.p50)}`;
+  return (
+    <div data-testid="source-health" data-breaker={breaker.state}>
+      <div>
+        {rate}
+        {latency}
+      </div>
+      <div class={breaker.state === 'closed' ? 'muted' : 'run-error'}>
+        {BREAKER_TEXT[breaker.state]}
+        {breaker.state === 'open' && breaker.retryAt !== null && ` until ${formatTime(breaker.retryAt)}`}
+      </div>
+      {health.lastError && (
+        <div class="run-error">
+          <code>{health.lastError.code}</code> {health.lastError.message}
+        </div>
+      )}
+    </div>
   );
 }
 
