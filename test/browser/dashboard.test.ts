@@ -107,11 +107,12 @@ describe.skipIf(SKIP_BROWSER_SUITE)(SUITE, () => {
     // The sources page names the timeout among the source's recent runs.
     await page.getByRole('link', { name: 'Sources', exact: true }).click();
     await expect.poll(() => page.getByTestId('sources-row-openverse').textContent()).toMatch(/timed out.*TRAWL_SOURCE_TIMEOUT/);
-    // Its health, from the engine's own record: the run failed (a timeout that saved nothing), the breaker is still closed.
+    // Its health, from the engine's own record (earlier tests in this suite may have run it too):
+    // not every run ok, the timeout as its last error, and one failure is not enough to open the breaker.
     const health = page.getByTestId('sources-row-openverse').getByTestId('source-health');
     expect(await health.getAttribute('data-breaker')).toBe('closed');
-    expect(await health.textContent()).toMatch(/0% of 1 runs ok.*circuit closed.*TRAWL_SOURCE_TIMEOUT/);
-    expect(await page.getByTestId('sources-row-pexels').getByTestId('source-health').textContent()).toMatch(/100% of 1 runs ok/);
+    expect(await health.textContent()).toMatch(/\b(?!100%)\d+% of \d+ runs ok.*circuit closed.*TRAWL_SOURCE_TIMEOUT/);
+    expect(await page.getByTestId('sources-row-pexels').getByTestId('source-health').textContent()).toMatch(/100% of \d+ runs ok/);
     expect(errors).toEqual([]);
   });
 
