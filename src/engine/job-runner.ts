@@ -70,8 +70,8 @@ async function runClaimed(deps: EngineDeps, jobId: string, request: JobRequest, 
   if (held.lost) throw held.lost;
   const reason = budget.aborted ? abortReason(budget.signal) : undefined;
   if (internal) await closeOpenRuns(deps, jobId, job.sources, internal.toJSON());
-  const runs = (await deps.store.getJob(jobId))?.sources ?? job.sources;
-  const { status, error } = settle(runs, reason, internal);
+  // The source tasks settled these very run objects and saved them: no need to read them back.
+  const { status, error } = settle(job.sources, reason, internal);
   await deps.store.updateJob(jobId, {
     status,
     error,

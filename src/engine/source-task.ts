@@ -80,8 +80,7 @@ async function runAdmitted(ctx: JobContext, source: Source, run: SourceRun, kind
   const aborted = budget.signal.aborted ? abortReason(budget.signal) : undefined;
   const downloadError = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   finish(run, started, aborted ?? searchError ?? (downloadError ? toTrawlError(downloadError.reason) : undefined));
-  await deps.store.saveSourceRun(ctx.job.id, run);
-  deps.bus.emit('source.finished', { jobId: ctx.job.id, source: source.id, run: { ...run } });
+  await closeRun(ctx, run);
 }
 
 /** Applies one candidate's outcome to the run's counts and reports it. */
@@ -141,10 +140,15 @@ function finish(run: SourceRun, started: number, error: TrawlError | undefined):
   } else run.status = 'done';
 }
 
-async function skip(ctx: JobContext, run: SourceRun, code: ErrorCode, message: string): Promise<void> {
-  Object.assign(run, { status: 'skipped', error: { code, message }, finishedAt: new Date().toISOString() });
+/** Records a run's terminal state and announces it. */
+async function closeRun(ctx: JobContext, run: SourceRun): Promise<void> {
   await ctx.deps.store.saveSourceRun(ctx.job.id, run);
   ctx.deps.bus.emit('source.finished', { jobId: ctx.job.id, source: run.source, run: { ...run } });
+}
+
+async function skip(ctx: JobContext, run: SourceRun, code: ErrorCode, message: string): Promise<void> {
+  Object.assign(run, { status: 'skipped', error: { code, message }, finishedAt: new Date().toISOString() });
+  await closeRun(ctx, run);
 }
 
 /** A source the job never got to (job budget over, or cancelled) takes the job's reason. */
@@ -156,6 +160,5 @@ export async function settleUnstarted(ctx: JobContext, run: SourceRun): Promise<
     error: { code: reason.code, message: `${reason.message} before ${run.source} started` },
     finishedAt: new Date().toISOString(),
   });
-  await ctx.deps.store.saveSourceRun(ctx.job.id, run);
-  ctx.deps.bus.emit('source.finished', { jobId: ctx.job.id, source: run.source, run: { ...run } });
+  await closeRun(ctx, run);
 }
