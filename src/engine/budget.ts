@@ -86,10 +86,6 @@ export class Budget {
     this.dispose();
   }
 
-  /** Throws the abort reason if the budget has ended. */
-  throwIfEnded(): void {
-    if (this.signal.aborted) throw abortReason(this.signal);
-  }
 
   /** Releases the timer and the parent listener; call when the work under this budget is done. */
   dispose(): void {

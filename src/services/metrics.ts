@@ -37,8 +37,6 @@ export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = { clo
 
 // Request-level timeouts (connect + headers, and a silent body); a too-slow body is a speed guard.
 const REQUEST_TIMEOUT_CODES: readonly ErrorCode[] = ['TRAWL_REQUEST_TIMEOUT', 'TRAWL_BODY_IDLE'];
-// The reaper's reason for a job whose worker died (as a string: its code belongs to the leases work).
-const WORKER_LOST = 'TRAWL_WORKER_LOST';
 
 /** Creates the metrics and starts counting the bus's events. */
 export function createMetrics(deps: MetricsDeps): Metrics {
@@ -84,11 +82,11 @@ function countEvent(m: EventMetrics, running: Set<string>, event: JobEvent): voi
       return;
     case 'job.finished': {
       const { job } = event.data;
-      const code: string | undefined = job.error?.code;
+      const code = job.error?.code;
       running.delete(job.id);
       m.jobs.inc({ status: job.status });
       if (job.status === 'timed_out' && code === 'TRAWL_JOB_TIMEOUT') m.timeouts.inc({ level: 'job' });
-      if (code === WORKER_LOST) m.reaped.inc();
+      if (code === 'TRAWL_WORKER_LOST') m.reaped.inc();
       return;
     }
     case 'source.finished': {

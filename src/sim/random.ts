@@ -3,7 +3,7 @@
  * bytes and API answers are stable across runs yet differ between items.
  */
 
-/** FNV-1a (32-bit) of a string: a cheap, stable seed for {@link seededRandom}. */
+/** FNV-1a (32-bit) of a string: a cheap, stable seed for {@link seededUint32}. */
 export function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -25,11 +25,6 @@ export function seededUint32(seed: number | string): () => number {
   };
 }
 
-/** Uniform numbers in [0, 1) from the same stream as {@link seededUint32}. */
-export function seededRandom(seed: number | string): () => number {
-  const next = seededUint32(seed);
-  return () => next() / 0x1_0000_0000;
-}
 
 /** Fills `target` with incompressible pseudo-random bytes derived from `seed`. */
 export function fillNoise(target: Buffer, seed: number | string): Buffer {

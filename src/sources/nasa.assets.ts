@@ -5,6 +5,7 @@
  */
 import type { MediaKind } from '../domain.js';
 import { asRecord, httpUrl, records } from './parse.js';
+import { decodeUriSafe } from './text.js';
 
 /** The real asset host; it serves HTTPS, although manifests often list its files as `http://`. */
 const ASSET_HOST = 'images-assets.nasa.gov';
@@ -53,7 +54,7 @@ export function bestRendition(urls: readonly string[], kind: MediaKind): string 
 }
 
 function rank(url: string, extensions: Readonly<Record<string, number>>, names: readonly string[]): Ranked | null {
-  const file = decodeSafe(new URL(url).pathname.split('/').pop() ?? '').toLowerCase();
+  const file = decodeUriSafe(new URL(url).pathname.split('/').pop() ?? '').toLowerCase();
   const match = /(?:~([a-z0-9_]+))?\.([a-z0-9]+)$/.exec(file);
   const format = match?.[2] === undefined ? undefined : extensions[match[2]];
   if (match === null || format === undefined) return null;
@@ -74,10 +75,3 @@ function secured(url: string): string {
   return parsed.href;
 }
 
-function decodeSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}

@@ -3,11 +3,11 @@
  * `/videos/search` (no `/v1`), raw key in `Authorization`, paging by the `next_page` URL.
  */
 import type { Candidate } from '../domain.js';
-import { TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
 import { type Meter, meteredGetJson } from './metered-request.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, parserOutdated, records, str } from './parse.js';
-import { apiOrigin, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { apiOrigin, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { decodeUriSafe } from './text.js';
 
 const KEY_VAR = 'PEXELS_API_KEY';
 /** The API's documented maximum for `per_page`. */
@@ -37,8 +37,7 @@ export const pexelsSource: Source = {
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
   if (request.kind === 'audio' || request.limit <= 0) return;
-  const key = context.config.keys[KEY_VAR];
-  if (!key) throw new TrawlError('TRAWL_NOT_CONFIGURED', `pexels: ${KEY_VAR} is not set`, { context: { source: 'pexels' } });
+  const key = requireKey({ id: 'pexels', keyVar: KEY_VAR }, context.config);
   const endpoint: Endpoint =
     request.kind === 'image'
       ? { path: '/v1/search', list: 'photos', toCandidate: photoCandidate }
@@ -148,14 +147,7 @@ function titleFromVideoPage(pageUrl: string | null): string | null {
   if (pageUrl === null) return null;
   const slug = /\/video\/([^/]+?)-\d+\/?$/.exec(new URL(pageUrl).pathname)?.[1];
   if (slug === undefined) return null;
-  const words = decodeURIComponentSafe(slug).replace(/-+/g, ' ').trim();
+  const words = decodeUriSafe(slug).replace(/-+/g, ' ').trim();
   return words === '' ? null : words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}

@@ -8,7 +8,7 @@ import { TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
 import { type Meter, meteredGetJson } from './metered-request.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, num, parserOutdated, records, str } from './parse.js';
-import type { SearchRequest, Source, SourceContext } from './source.js';
+import { requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
 
 const KEY_VAR = 'PIXABAY_API_KEY';
 /** The API refuses `per_page` outside 3–200. */
@@ -47,8 +47,7 @@ export const pixabaySource: Source = {
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
   if (request.kind === 'audio' || request.limit <= 0) return;
-  const key = context.config.keys[KEY_VAR];
-  if (!key) throw new TrawlError('TRAWL_NOT_CONFIGURED', `pixabay: ${KEY_VAR} is not set`, { context: { source: 'pixabay' } });
+  const key = requireKey({ id: 'pixabay', keyVar: KEY_VAR }, context.config);
   const endpoint = ENDPOINTS[request.kind];
   // One page size for the whole search: changing it between pages would shift the offsets.
   const perPage = Math.min(MAX_PER_PAGE, Math.max(MIN_PER_PAGE, request.limit));

@@ -3,6 +3,7 @@
  * (`pexels.source.ts`, …). A source only searches; the engine downloads.
  */
 import type { Config } from '../config/config.js';
+import { TrawlError } from '../errors.js';
 import type { Candidate, MediaKind, SourceId } from '../domain.js';
 import type { HttpClient } from '../net/http.js';
 
@@ -64,6 +65,16 @@ export interface Source {
 /** The origin to send a source's API requests to: the override if configured, else the real one. */
 export function apiOrigin(source: Pick<Source, 'id' | 'defaultOrigin'>, config: Config): string {
   return config.origins[source.id] ?? source.defaultOrigin;
+}
+
+/**
+ * The source's API key, or TRAWL_NOT_CONFIGURED naming the variable (the same words `availability`
+ * uses), for adapters to call before their first request.
+ */
+export function requireKey(source: Pick<Source, 'id'> & { keyVar: string }, config: Config): string {
+  const key = config.keys[source.keyVar];
+  if (!key) throw new TrawlError('TRAWL_NOT_CONFIGURED', `${source.id}: ${source.keyVar} is not set`, { context: { source: source.id } });
+  return key;
 }
 
 /** Whether the source has what it needs to run (its key). */

@@ -1,3 +1,12 @@
+/** `decodeURIComponent`, or the text unchanged when it is not valid percent-encoding. */
+export function decodeUriSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Plain text from the HTML fragments some APIs put in metadata (Wikimedia's `extmetadata`:
  * an artist as `<a href=…>`, descriptions with markup and entities).

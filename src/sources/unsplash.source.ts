@@ -10,7 +10,7 @@ import { TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
 import { type Meter, meteredGetJson } from './metered-request.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, num, parserOutdated, records, str } from './parse.js';
-import { apiOrigin, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { apiOrigin, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
 
 const KEY_VAR = 'UNSPLASH_ACCESS_KEY';
 const ENDPOINT = '/search/photos';
@@ -75,8 +75,7 @@ async function notifyDownloaded(candidate: Candidate, context: SourceContext): P
 }
 
 function authHeaders(context: SourceContext): Record<string, string> {
-  const key = context.config.keys[KEY_VAR];
-  if (!key) throw new TrawlError('TRAWL_NOT_CONFIGURED', `unsplash: ${KEY_VAR} is not set`, { context: { source: 'unsplash' } });
+  const key = requireKey({ id: 'unsplash', keyVar: KEY_VAR }, context.config);
   return { Authorization: `Client-ID ${key}`, 'Accept-Version': 'v1' };
 }
 
