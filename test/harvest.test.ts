@@ -136,6 +136,19 @@ describe('budgets are real cancellations', () => {
     expect(await leftoverTempFiles(h.cwd)).toEqual([]);
   });
 
+  it("applies the job's own request timeout, not only the configured one (timeouts.request of the API)", async () => {
+    h.sim.setFaults([{ target: 'openverse', fault: 'hang' }]);
+    const { report, elapsedMs } = await runEngine(
+      h,
+      { query: 'cats', sources: 'openverse', limit: 2, timeouts: { request: '500ms', source: '20s', job: '30s' } },
+      { env: { TRAWL_REQUEST_TIMEOUT: '30s' } },
+    );
+    // Three tries of 500 ms each (and their backoff), far inside the 20 s source budget.
+    expect(report.sources[0]).toMatchObject({ source: 'openverse', status: 'failed', error: { code: 'TRAWL_REQUEST_TIMEOUT' } });
+    expect(elapsedMs).toBeLessThan(10_000);
+    await h.sim.waitForClosed((r) => r.fault === 'hang', 1_000);
+  });
+
   it('cuts a trickling body with the speed guard and deletes the partial file', async () => {
     h.sim.setFaults([{ target: 'openverse:media', fault: 'trickle', times: 1 }]);
     const { job, report } = await runEngine(

@@ -3,6 +3,7 @@ import type { ErrorInfo, Job, JobRequest, JobStatus, SourceRun } from '../domain
 import { TrawlError, toTrawlError } from '../errors.js';
 import { Budget, abortReason } from './budget.js';
 import { alertNearDeadline } from './budget-alert.js';
+import { withRequestTimeout } from '../net/http.js';
 import { JobLease } from './job-lease.js';
 import type { EngineDeps, JobContext } from './job-context.js';
 import { Limiter } from './limiter.js';
@@ -31,7 +32,8 @@ export async function runJob(deps: EngineDeps, jobId: string, request: JobReques
   });
   held.startHeartbeat(deps.config.heartbeatIntervalMs);
   try {
-    return await runClaimed({ ...deps, store: held.store, bus: held.bus }, jobId, request, budget, held);
+    const http = withRequestTimeout(deps.http, request.budgets.requestMs);
+    return await runClaimed({ ...deps, http, store: held.store, bus: held.bus }, jobId, request, budget, held);
   } catch (err) {
     // Another process owns the job's state now; report it as that process left it.
     if (held.lost) return requireJob(deps, jobId);

@@ -12,6 +12,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** `api` requests to a configured TRAWL_ORIGIN_* may reach private addresses; `media` never trusts it. */
   purpose: RequestPurpose;
+  /** This request's timeout (connect + headers, longest body silence); the client's default when absent. */
+  timeoutMs?: number;
 }
 
 /** A response whose headers have arrived; the body is guarded (idle gap, min speed, max size). */
@@ -51,4 +53,17 @@ export interface HttpClient {
   getText(url: string, options: Omit<RequestOptions, 'purpose'> & { purpose?: RequestPurpose }): Promise<ApiResponse<string>>;
   /** Closes every pooled connection. */
   close(): Promise<void>;
+}
+
+/**
+ * The same client with `timeoutMs` as every request's timeout (unless a call sets its own): how a
+ * job's own `timeouts.request` reaches every search and download it makes.
+ */
+export function withRequestTimeout(http: HttpClient, timeoutMs: number): HttpClient {
+  return {
+    open: (url, options) => http.open(url, { timeoutMs, ...options }),
+    getJson: (url, options) => http.getJson(url, { timeoutMs, ...options }),
+    getText: (url, options) => http.getText(url, { timeoutMs, ...options }),
+    close: () => http.close(),
+  };
 }

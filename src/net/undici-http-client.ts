@@ -65,7 +65,9 @@ class UndiciHttpClient implements HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     const { requestTimeoutMs: timeoutMs, lookup, ssrf } = options;
     const connectorOptions = lookup === undefined ? { timeoutMs } : { timeoutMs, lookup };
-    const agentOptions = { headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connections: options.connections ?? 16 };
+    // undici's own header/body timers stay off: they are fixed per Agent, and a job's own request
+    // timeout (timeouts.request) may be longer. The exchange timer and the body guard enforce it.
+    const agentOptions = { headersTimeout: 0, bodyTimeout: 0, connections: options.connections ?? 16 };
     this.guarded = new Agent({ ...agentOptions, connect: createGuardedConnector(ssrf, connectorOptions) });
     this.trusted = new Agent({ ...agentOptions, connect: createGuardedConnector({ ...ssrf, allowPrivateNetworks: true }, connectorOptions) });
     this.trustedOrigins = new Set(options.trustedOrigins.map((origin) => parseRequestUrl(origin).origin));
@@ -74,15 +76,16 @@ class UndiciHttpClient implements HttpClient {
   async open(url: string, options: RequestOptions): Promise<HttpResponse> {
     let current = parseRequestUrl(url);
     let headers = this.headersFor(options.headers);
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     const seen = new Set([current.href]);
     for (let hops = 1; ; hops++) {
       const exchange = await openExchange(current, {
         dispatcher: this.dispatcherFor(current, options.purpose),
         headers,
         signal: options.signal,
-        timeoutMs: this.options.requestTimeoutMs,
+        timeoutMs,
       });
-      if (!REDIRECT_STATUSES.has(exchange.status)) return this.accept(exchange, current, options.purpose);
+      if (!REDIRECT_STATUSES.has(exchange.status)) return this.accept(exchange, current, options.purpose, timeoutMs);
       await exchange.discard();
       const next = nextHop(current, exchange.headers.location, seen, hops, this.options.maxRedirects);
       headers = headersForHop(headers, current, next);
@@ -141,7 +144,7 @@ class UndiciHttpClient implements HttpClient {
   }
 
   /** A final (non-redirect) answer: 2xx with an acceptable body becomes a guarded response. */
-  private async accept(exchange: Exchange, url: URL, purpose: RequestPurpose): Promise<HttpResponse> {
+  private async accept(exchange: Exchange, url: URL, purpose: RequestPurpose, timeoutMs: number): Promise<HttpResponse> {
     const failure = refusal(exchange, url.href, purpose, this.options.maxFileSize);
     if (failure) {
       await exchange.discard();
@@ -151,7 +154,7 @@ class UndiciHttpClient implements HttpClient {
       url: url.href,
       contentLength: exchange.contentLength,
       controller: exchange.controller,
-      idleTimeoutMs: this.options.requestTimeoutMs,
+      idleTimeoutMs: timeoutMs,
       minSpeed: this.options.minSpeed,
       maxBytes: this.options.maxFileSize,
       onSettled: exchange.release,
