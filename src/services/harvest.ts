@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { sweepTempFiles } from '../download/temp-files.js';
 import { type Job, type JobRequest, pendingRun } from '../domain.js';
 import { runJob } from '../engine/job-runner.js';
-import { reapAtStartup } from './reaper.js';
+import { reapAtStartup, sweepOrphans } from './reaper.js';
 import type { Runtime } from './runtime.js';
 
 
@@ -28,7 +26,7 @@ export async function submitJob(runtime: Runtime, request: JobRequest): Promise<
  */
 export async function harvest(runtime: Runtime, request: JobRequest, options: { cancel?: AbortSignal; onCreated?: (job: Job) => void } = {}): Promise<Job> {
   await reapAtStartup(runtime);
-  await sweepOrphans(runtime, request.outDir, request.budgets.requestMs);
+  await sweepOrphans({ config: runtime.deps.config, logger: runtime.logger }, request.outDir, request.budgets.requestMs);
   const job = await submitJob(runtime, request);
   options.onCreated?.(job);
   const final = await runJob(runtime.deps, job.id, request, options.cancel);
@@ -36,13 +34,3 @@ export async function harvest(runtime: Runtime, request: JobRequest, options: { 
   return final;
 }
 
-/**
- * Removes temp files a crashed run left in `outDir`. A live download touches its temp file at
- * least every request timeout (`requestMs`) or is cut, so only files idle far longer are orphans:
- * safe while other jobs write into the same directory.
- */
-export async function sweepOrphans(runtime: Runtime, outDir: string, requestMs: number): Promise<void> {
-  const olderThanMs = Math.max(runtime.deps.config.stuckAfterMs, 2 * requestMs);
-  const removed = await sweepTempFiles(path.resolve(outDir), { olderThanMs });
-  if (removed > 0) runtime.logger.info({ outDir, removed }, 'TEMP FILES SWEPT');
-}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { type Job, type JobRequest, TERMINAL_JOB_STATUSES } from '../domain.js';
 import { runJob } from '../engine/job-runner.js';
 import { TrawlError } from '../errors.js';
-import { submitJob, sweepOrphans } from './harvest.js';
+import { submitJob } from './harvest.js';
 import { type JobInput, buildJobRequest } from './job-request.js';
 import type { Runtime } from './runtime.js';
 
@@ -113,9 +113,6 @@ export class JobQueue {
   start(): void {
     if (this.state !== 'idle') return;
     this.state = 'started';
-    sweepOrphans(this.runtime, this.libraryDir, this.runtime.deps.config.requestTimeoutMs).catch((err: unknown) => {
-      this.runtime.logger.warn({ err, outDir: this.libraryDir }, 'TEMP FILE SWEEP FAILED');
-    });
     this.pump();
   }
 

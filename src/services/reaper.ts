@@ -132,11 +132,8 @@ async function reapJob(deps: ReaperDeps, job: Job, now: Date): Promise<ReapedJob
  * in a directory that live jobs share. A sweep that fails is logged, never fatal.
  */
 async function sweepDir(deps: ReaperDeps, dir: string): Promise<number> {
-  const olderThanMs = Math.max(deps.config.stuckAfterMs, 2 * deps.config.requestTimeoutMs);
   try {
-    const removed = await sweepTempFiles(dir, { olderThanMs });
-    if (removed > 0) deps.logger.info({ outDir: dir, removed }, 'TEMP FILES SWEPT');
-    return removed;
+    return await sweepOrphans(deps, dir, deps.config.requestTimeoutMs);
   } catch (err) {
     deps.logger.warn({ err, outDir: dir }, 'TEMP FILE SWEEP FAILED');
     return 0;
@@ -149,8 +146,9 @@ export interface ReaperHandle {
 }
 
 /**
- * Runs a reaper pass now and then every `intervalMs` (passes never overlap) until stopped: for
- * `trawl serve`. A job is closed within TRAWL_STUCK_AFTER + `intervalMs` of its worker's last
+ * Runs a reaper pass every `intervalMs` (passes never overlap) until stopped: for `trawl serve`,
+ * which runs the start-up pass itself (`reapAtStartup`, awaited before any job starts), so the
+ * first pass here comes one interval later. A job is closed within TRAWL_STUCK_AFTER + `intervalMs` of its worker's last
  * heartbeat; TRAWL_HEARTBEAT_INTERVAL is a good interval. A failed pass is logged and retried at
  * the next one.
  */
@@ -171,7 +169,8 @@ export function startReaper(deps: ReaperDeps, intervalMs: number): ReaperHandle 
     }, intervalMs);
     timer.unref();
   };
-  let running = pass().finally(next);
+  let running: Promise<void> = Promise.resolve();
+  next();
   return {
     async stop() {
       controller.abort();
@@ -192,4 +191,16 @@ export async function reapAtStartup(runtime: Runtime): Promise<void> {
   } catch (err) {
     runtime.logger.warn({ err }, 'REAPER FAILED');
   }
+}
+
+/**
+ * Removes temp files a crashed run left in `outDir` and returns how many. A live download touches
+ * its temp file at least every request timeout (`requestMs`) or is cut, so only files idle far
+ * longer are orphans: safe while other jobs write into the same directory.
+ */
+export async function sweepOrphans(deps: Pick<ReaperDeps, 'config' | 'logger'>, outDir: string, requestMs: number): Promise<number> {
+  const olderThanMs = Math.max(deps.config.stuckAfterMs, 2 * requestMs);
+  const removed = await sweepTempFiles(path.resolve(outDir), { olderThanMs });
+  if (removed > 0) deps.logger.info({ outDir, removed }, 'TEMP FILES SWEPT');
+  return removed;
 }
