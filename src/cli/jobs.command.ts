@@ -80,8 +80,8 @@ function parseListFlags(flags: ListFlags): JobListQuery {
 
 /** Whether the configured database exists; a data dir nobody has used has none (and gets none from us). */
 async function hasDatabase(cfg: Config): Promise<boolean> {
-  const { sqlitePath } = await import('../store/open-store.js');
-  return /^postgres(ql)?:/i.test(cfg.databaseUrl ?? '') || existsSync(sqlitePath(cfg));
+  const { selectsPostgres, sqlitePath } = await import('../store/open-store.js');
+  return selectsPostgres(cfg) || existsSync(sqlitePath(cfg));
 }
 
 /** Runs `work` on the migrated store, or returns undefined when the data dir has no database yet. */

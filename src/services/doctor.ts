@@ -12,7 +12,7 @@ import { formatBytes, formatDuration } from '../config/units.js';
 import type { Job } from '../domain.js';
 import { toTrawlError } from '../errors.js';
 import { type Source, availability } from '../sources/source.js';
-import { sqlitePath } from '../store/open-store.js';
+import { POSTGRES_UNSUPPORTED, selectsPostgres, sqlitePath } from '../store/open-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import { MAX_JOB_LIST_LIMIT } from '../store/queries.js';
 import { type SettingLine, settingLines } from './doctor-settings.js';
@@ -119,9 +119,7 @@ async function checkDisk(config: Config): Promise<DoctorCheck> {
 
 /** The database opens, is migrated, and holds no stuck job. Read-only: nothing is migrated here. */
 async function checkDatabase(config: Config, now: Date): Promise<DoctorCheck[]> {
-  if (config.databaseUrl !== undefined && /^postgres(ql)?:/i.test(config.databaseUrl)) {
-    return [{ name: 'database', ok: false, detail: 'TRAWL_DATABASE_URL selects PostgreSQL, which this version does not support yet; unset it to use SQLite' }];
-  }
+  if (selectsPostgres(config)) return [{ name: 'database', ok: false, detail: POSTGRES_UNSUPPORTED }];
   const file = sqlitePath(config);
   if (!existsSync(file)) return [{ name: 'database', ok: true, detail: `no database yet at ${file}; it is created on first use` }];
   let store;
