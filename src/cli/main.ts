@@ -8,6 +8,7 @@ import { registerJobs } from './jobs.command.js';
 import { registerServe } from './serve.command.js';
 import { registerSim } from './sim.command.js';
 import { registerSources } from './sources.command.js';
+import { registerWorker } from './worker.command.js';
 
 /**
  * Runs the `trawl` command line and resolves with the exit code: 0 ok, 1 failed, 2 bad usage,
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   registerJobs(program, io);
   registerDoctor(program, io);
   registerServe(program, io);
+  registerWorker(program, io);
   try {
     await program.parseAsync([...argv]);
     return io.exitCode;

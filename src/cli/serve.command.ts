@@ -2,10 +2,13 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { type CliIo, UsageError } from './io.js';
+import { interruption } from './worker.command.js';
 
 interface ServeFlags {
   host: string;
   port: string;
+  /** False with --no-worker: the API and dashboard only; `trawl worker` processes run the jobs. */
+  worker: boolean;
 }
 
 /** The dashboard's build, beside `src/` and `dist/` in the package. */
@@ -18,6 +21,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .description('run the HTTP API, the dashboard and the job runner (the same database as the CLI)')
     .option('--host <host>', 'address to listen on (anything but loopback needs TRAWL_API_TOKEN)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', '7777')
+    .option('--no-worker', 'serve the API and dashboard only; `trawl worker` processes on the same database run the jobs')
     .action(async (flags: ServeFlags) => {
       io.exitCode = await serveCommand(flags, io);
     });
@@ -31,42 +35,35 @@ async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
   // The server, engine and database load only for this command: every other `trawl` command
   // (and a restart's recovery time) stays fast.
-  const [{ openRuntime }, { JobQueue }, { startServer }, reaper] = await Promise.all([
+  const [{ openRuntime }, { startJobRunner }, { startServer }] = await Promise.all([
     import('../services/runtime.js'),
-    import('../services/job-queue.js'),
+    import('../services/job-runner-role.js'),
     import('../server/server.js'),
-    import('../services/reaper.js'),
   ]);
   const runtime = await openRuntime(config);
-  // Crash recovery: jobs whose worker died (this server's last run, a killed `trawl fetch`) are
-  // closed before new work starts; then the reaper keeps watching every heartbeat interval.
-  await reaper.reapAtStartup(runtime);
-  const watcher = reaper.startReaper(reaper.reaperDeps(runtime), config.heartbeatIntervalMs);
-  const queue = new JobQueue(runtime);
-  let server;
+  const stop = interruption(io);
   try {
-    server = await startServer({ runtime, queue, config, host, port, webRoot: WEB_ROOT });
-  } catch (err) {
-    await watcher.stop();
-    await runtime.close();
-    throw err;
-  }
-  queue.start();
-  runtime.logger.info({ url: server.url, maxConcurrentJobs: config.maxConcurrentJobs }, 'SERVER START');
-  io.stderr.write(`trawl serve: listening on ${server.url} (dashboard ${server.url}/, API docs ${server.url}/docs); Ctrl-C stops\n`);
-  let stopSignals = (): void => {};
-  await new Promise<void>((resolve) => {
-    stopSignals = io.onInterrupt(resolve);
-  });
-  try {
+    // Crash recovery before new work: jobs whose worker died (this server's last run, a killed
+    // `trawl fetch` or worker) are closed; then the reaper keeps watching.
+    const runner = await startJobRunner(runtime, { runJobs: flags.worker });
+    let server;
+    try {
+      server = await startServer({ runtime, queue: runner.queue, config, host, port, webRoot: WEB_ROOT });
+    } catch (err) {
+      await runner.stop();
+      throw err;
+    }
+    const role = flags.worker ? `runs up to ${config.maxConcurrentJobs} jobs at once` : 'runs no jobs (--no-worker)';
+    runtime.logger.info({ url: server.url, maxConcurrentJobs: flags.worker ? config.maxConcurrentJobs : 0, worker: flags.worker }, 'SERVER START');
+    io.stderr.write(`trawl serve: listening on ${server.url} (dashboard ${server.url}/, API docs ${server.url}/docs); ${role}; Ctrl-C stops\n`);
+    await stop.requested;
     io.stderr.write('trawl serve: stopping (running jobs are cancelled; Ctrl-C again quits at once)\n');
-    await queue.stop();
-    await watcher.stop();
+    await runner.stop();
     await server.close();
     runtime.logger.info({ url: server.url }, 'SERVER STOP');
   } finally {
     await runtime.close();
-    stopSignals();
+    stop.release();
   }
   return 0;
 }

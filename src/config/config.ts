@@ -25,6 +25,8 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly heartbeatIntervalMs: number;
+  /** How often a job runner looks for jobs other processes queued. */
+  readonly queuePollIntervalMs: number;
   readonly stuckAfterMs: number;
   /** Failed runs of a source in a row that open its circuit breaker. */
   readonly breakerFailures: number;
@@ -107,6 +109,7 @@ const SETTINGS: Setting<unknown>[] = [
   { key: 'userAgent', vars: ['TRAWL_USER_AGENT'], fallback: `Trawl/${VERSION} (+https://github.com/trawl-media/trawl)`, parse: text, expect: 'a non-empty text' },
   { key: 'dataDir', vars: ['TRAWL_DATA_DIR'], fallback: './data', parse: text, expect: 'a directory path' },
   { key: 'heartbeatIntervalMs', vars: ['TRAWL_HEARTBEAT_INTERVAL'], fallback: '5s', parse: parseDuration, expect: DURATION },
+  { key: 'queuePollIntervalMs', vars: ['TRAWL_QUEUE_POLL_INTERVAL'], fallback: '1s', parse: parseDuration, expect: DURATION },
   { key: 'stuckAfterMs', vars: ['TRAWL_STUCK_AFTER'], fallback: '30s', parse: parseDuration, expect: DURATION },
   // At most the 20 runs per source that health remembers: the breaker is rebuilt from them on start.
   { key: 'breakerFailures', vars: ['TRAWL_BREAKER_FAILURES'], fallback: '5', parse: positiveInt(20), expect: 'a whole number from 1 to 20' },

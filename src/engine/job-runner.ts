@@ -5,6 +5,7 @@ import { Budget, abortReason } from './budget.js';
 import { alertNearDeadline } from './budget-alert.js';
 import { withRequestTimeout } from '../net/http.js';
 import { JobLease } from './job-lease.js';
+import type { Lease } from '../store/store.js';
 import type { EngineDeps, JobContext } from './job-context.js';
 import { Limiter } from './limiter.js';
 import { runSource, settleUnstarted } from './source-task.js';
@@ -25,6 +26,14 @@ import { runSource, settleUnstarted } from './source-task.js';
 export async function runJob(deps: EngineDeps, jobId: string, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
   const lease = await deps.store.claimJob(jobId, deps.workerId, new Date().toISOString());
   if (lease === undefined) return requireJob(deps, jobId);
+  return runLeasedJob(deps, jobId, lease, request, cancel);
+}
+
+/**
+ * Runs a job this worker has already claimed (`store.claimNextJob`) exactly as `runJob` does after
+ * its claim: heartbeats, fenced writes, and a terminal state whatever happens.
+ */
+export async function runLeasedJob(deps: EngineDeps, jobId: string, lease: Lease, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
   const budget = Budget.root('job', request.budgets.jobMs, 'TRAWL_JOB_TIMEOUT', cancel);
   const held = new JobLease(deps, jobId, lease, {
     onLost: (reason) => budget.abort(reason),
@@ -57,6 +66,8 @@ async function runClaimed(deps: EngineDeps, jobId: string, request: JobRequest, 
     savedHashes: new Set(),
     outDirAbsolute: path.resolve(request.outDir),
   };
+  // Other workers on the database may have heard a quota or opened a breaker since the last job.
+  await Promise.all([deps.quotas.load(), deps.health.load()]);
   const disarm = alertNearDeadline(deps.bus, budget, { jobId, label: `job ${jobId}` });
   let internal: TrawlError | undefined;
   try {

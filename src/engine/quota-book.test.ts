@@ -40,6 +40,19 @@ describe('QuotaBook', () => {
     expect(book.exhaustedUntil('pixabay')).toBe(future);
   });
 
+  it('catches up with a quota another worker heard later, and keeps its own when it is the newer', async () => {
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const shared: StoredQuota[] = [];
+    const book = new QuotaBook({ saveQuota: () => Promise.resolve(), listQuotas: () => Promise.resolve(shared) }, () => {});
+    book.report('pexels', { remaining: 10, limit: 200, resetAt: future });
+    shared.push({ source: 'pexels', remaining: 0, limit: 200, resetAt: future, updatedAt: '2999-01-01T00:00:00.000Z' });
+    shared.push({ source: 'pixabay', remaining: 0, limit: 100, resetAt: future, updatedAt: '2000-01-01T00:00:00.000Z' });
+    book.report('pixabay', { remaining: 50, limit: 100, resetAt: future });
+    await book.load();
+    expect(book.exhaustedUntil('pexels')).toBe(future);
+    expect(book.exhaustedUntil('pixabay')).toBeUndefined();
+  });
+
   it('reports a failed write instead of throwing', async () => {
     const errors: unknown[] = [];
     const book = new QuotaBook({ saveQuota: () => Promise.reject(new Error('disk')), listQuotas: () => Promise.resolve([]) }, (e) => errors.push(e));

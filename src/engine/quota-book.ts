@@ -15,9 +15,15 @@ export class QuotaBook {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Loads what earlier processes recorded. */
+  /**
+   * Loads what other processes recorded (earlier runs, and workers sharing the database); call
+   * again to catch up. A quota this process heard more recently than the stored one is kept.
+   */
   async load(): Promise<void> {
-    for (const quota of await this.store.listQuotas()) this.quotas.set(quota.source, quota);
+    for (const quota of await this.store.listQuotas()) {
+      const known = this.quotas.get(quota.source);
+      if (known === undefined || known.updatedAt <= quota.updatedAt) this.quotas.set(quota.source, quota);
+    }
   }
 
   /** Records a quota a source's response announced (written through, failures reported). */

@@ -161,4 +161,26 @@ describe('SourceHealthBook on SQLite', () => {
     expect((await second.listSourceOutcomes()).filter((o) => o.source === 'pexels')).toHaveLength(HEALTH_WINDOW);
     await second.close();
   });
+
+  it('catches up with outcomes another process records on the same database, counting each once', async () => {
+    const file = path.join(dir, 'shared.db');
+    const clock = { now: Date.now() };
+    const storeA = openSqliteStore(file);
+    await storeA.migrate();
+    const storeB = openSqliteStore(file);
+    const a = new SourceHealthBook(storeA, SETTINGS, (err) => { throw err; }, () => clock.now);
+    const b = new SourceHealthBook(storeB, SETTINGS, (err) => { throw err; }, () => clock.now);
+    const at = new Date(clock.now).toISOString();
+    a.record('job-a1', run('done', { elapsedMs: 10, finishedAt: at }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const id of ['b1', 'b2', 'b3']) b.record(`job-${id}`, run('failed', { finishedAt: at }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(a.admit('pexels').allowed).toBe(true);
+    await a.load();
+    await a.load();
+    expect(a.get('pexels')).toMatchObject({ runs: 4, failed: 3, breaker: { state: 'open', consecutiveFailures: 3 } });
+    expect(a.admit('pexels').allowed).toBe(false);
+    await storeA.close();
+    await storeB.close();
+  });
 });

@@ -48,7 +48,8 @@ function isBreakerFailure(outcome: StoredSourceOutcome): boolean {
 /**
  * Every source's recent outcomes and circuit breaker, kept in memory and written through to the
  * store (the newest `HEALTH_WINDOW` per source) so the next process starts where this one ended:
- * `load()` replays the stored outcomes into fresh breakers, in order.
+ * `load()` replays the stored outcomes into the breakers, in order, and catches up with outcomes
+ * other processes sharing the database recorded since (each outcome counts once).
  *
  * The single trial run of a half-open breaker is tracked per process; two processes sharing a data
  * dir may each send one.
@@ -64,9 +65,18 @@ export class SourceHealthBook {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Loads what earlier processes recorded and replays it into the breakers. */
+  /** Replays the outcomes other processes recorded that this book has not seen yet (all of them the first time). */
   async load(): Promise<void> {
-    for (const outcome of await this.store.listSourceOutcomes()) this.remember(outcome);
+    const stored = await this.store.listSourceOutcomes();
+    // Stored outcomes this book already holds are matched off one for one; the rest are new.
+    const held = new Map<string, number>();
+    for (const list of this.outcomes.values()) for (const outcome of list) held.set(outcomeKey(outcome), (held.get(outcomeKey(outcome)) ?? 0) + 1);
+    for (const outcome of stored) {
+      const key = outcomeKey(outcome);
+      const count = held.get(key) ?? 0;
+      if (count > 0) held.set(key, count - 1);
+      else this.remember(outcome);
+    }
   }
 
   /** Asks the source's breaker for a run; a granted trial run must end in `record`. */
@@ -135,6 +145,11 @@ export class SourceHealthBook {
     }
     return breaker;
   }
+}
+
+/** What tells one recorded run from another (a job runs each source once, so this is unique in practice). */
+function outcomeKey(outcome: StoredSourceOutcome): string {
+  return `${outcome.source}|${outcome.jobId}|${outcome.status}|${outcome.at}`;
 }
 
 function iso(ms: number): string {

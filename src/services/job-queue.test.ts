@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../engine/events.js';
 import { type TestBed, startTestBed, waitFor, waitForJob } from '../server/test-support.test-helper.js';
 import { pendingRun } from '../domain.js';
+import { submitJob } from './harvest.js';
+import { buildJobRequest } from './job-request.js';
+import { JobQueue } from './job-queue.js';
+import { openRuntime } from './runtime.js';
 
 let bed: TestBed | undefined;
 afterEach(async () => {
@@ -100,5 +104,31 @@ describe('JobQueue', () => {
     await b.queue.stop();
     expect(await store.getJob(job.id)).toMatchObject({ status: 'cancelled', error: { code: 'TRAWL_CANCELLED' } });
     expect(await store.getJob(orphan.id)).toMatchObject({ status: 'running', worker: 'elsewhere:1:dead' });
+  });
+
+  it('shares one queue with the queues of other processes: jobs queued elsewhere run, each exactly once', async () => {
+    const b = await started({ maxConcurrentJobs: 2 });
+    // A second process on the same database, with its own runtime and worker id.
+    const other = await openRuntime(b.config);
+    const otherQueue = new JobQueue(other, { maxConcurrentJobs: 2, pollIntervalMs: 50 });
+    try {
+      otherQueue.start();
+      // Queued behind both queues' backs (as `trawl serve --no-worker` would): only polling finds them.
+      const jobs = [];
+      for (let i = 0; i < 6; i++) {
+        jobs.push(await submitJob(other, buildJobRequest({ query: `cats ${i}`, sources: ['openverse'], limit: 1, outDir: b.queue.libraryDir }, b.config, b.runtime.deps.sources)));
+      }
+      const ran = await Promise.all(jobs.map((job) => waitForJob(b, job.id, ['completed', 'failed', 'timed_out', 'cancelled'])));
+      expect(ran.map((job) => job.status)).toEqual(jobs.map(() => 'completed'));
+      const workers = new Set([b.runtime.deps.workerId, other.deps.workerId]);
+      for (const job of ran) {
+        expect(workers.has(job.worker ?? '')).toBe(true);
+        const events = await b.runtime.deps.store.listEvents(job.id);
+        expect(events.filter((event) => event.name === 'job.started')).toHaveLength(1);
+      }
+    } finally {
+      await otherQueue.stop();
+      await other.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type Job, type JobRequest, TERMINAL_JOB_STATUSES } from '../domain.js';
-import { runJob } from '../engine/job-runner.js';
+import { runLeasedJob } from '../engine/job-runner.js';
+import type { Lease } from '../store/store.js';
 import { TrawlError } from '../errors.js';
 import { submitJob } from './harvest.js';
 import { type JobInput, buildJobRequest } from './job-request.js';
@@ -21,6 +22,8 @@ export interface JobCounts {
 export interface JobQueueOptions {
   /** Jobs run at once; default `config.maxConcurrentJobs` (TRAWL_MAX_CONCURRENT_JOBS). */
   maxConcurrentJobs?: number;
+  /** How often to look for jobs other processes queued; default `config.queuePollIntervalMs`. */
+  pollIntervalMs?: number;
 }
 
 /** The most queued jobs one look at the store considers (the store's largest page). */
@@ -34,21 +37,25 @@ interface ActiveJob {
 }
 
 /**
- * The server's job runner: jobs submitted over the API are recorded `queued` and run in this
- * process, oldest first, `maxConcurrentJobs` at once. Their files go to `<data dir>/library`.
+ * The job runner of `trawl serve` and `trawl worker`: jobs submitted over the API are recorded
+ * `queued`; every started queue claims them from the store, oldest first, `maxConcurrentJobs` at
+ * once, so several processes (on one database) share one queue and each job runs exactly once.
+ * A queue that is never started (`trawl serve --no-worker`) only records and cancels jobs. Files
+ * go to `<data dir>/library`.
  *
- * Picking a job and cancelling a queued one take turns, so a job cancelled while queued is never
- * started afterwards. Jobs that are `running` in the store but not here belong to another (or a
- * dead) process: they are never picked or touched.
+ * A queue looks for work when a job is submitted through it, when one of its jobs ends, and every
+ * poll interval (jobs queued by other processes). Jobs `running` in the store but not here belong
+ * to another (or a dead) process: they are never picked or touched.
  */
 export class JobQueue {
   /** Where every API job's files go (content-addressed, shared by all jobs). */
   readonly libraryDir: string;
   private readonly maxJobs: number;
+  private readonly pollIntervalMs: number;
   private readonly active = new Map<string, ActiveJob>();
-  /** Jobs whose run failed before it could settle them; never picked again by this process. */
-  private readonly broken = new Set<string>();
   private turn: Promise<unknown> = Promise.resolve();
+  private pumpPending = false;
+  private poll: NodeJS.Timeout | undefined;
   private state: 'idle' | 'started' | 'stopped' = 'idle';
 
   constructor(
@@ -58,6 +65,7 @@ export class JobQueue {
     const { config } = runtime.deps;
     this.libraryDir = path.join(config.dataDir, 'library');
     this.maxJobs = options.maxConcurrentJobs ?? config.maxConcurrentJobs;
+    this.pollIntervalMs = options.pollIntervalMs ?? config.queuePollIntervalMs;
   }
 
   /**
@@ -109,16 +117,19 @@ export class JobQueue {
     return { running: running.length, queued: queued.length };
   }
 
-  /** Starts running queued jobs (those already in the store too) and sweeps the library's orphaned temp files. */
+  /** Starts running queued jobs: those already in the store, those submitted here, and those other processes queue. */
   start(): void {
     if (this.state !== 'idle') return;
     this.state = 'started';
+    this.poll = setInterval(() => this.pump(), this.pollIntervalMs);
+    this.poll.unref();
     this.pump();
   }
 
   /** Starts no more jobs, cancels the running ones and resolves once they have ended and their events are stored. */
   async stop(): Promise<void> {
     this.state = 'stopped';
+    clearInterval(this.poll);
     // A pick in progress may still launch jobs; let it finish so they are cancelled below.
     await this.turn;
     const reason = new TrawlError('TRAWL_CANCELLED', 'cancelled: the server is shutting down');
@@ -128,28 +139,38 @@ export class JobQueue {
     await this.runtime.flush();
   }
 
-  /** Fills free slots with the oldest queued jobs, in its turn. */
+  /** Fills free slots with the oldest queued jobs, in its turn; at most one fill waits for its turn. */
   private pump(): void {
-    this.takeTurn(() => this.fill()).catch((err: unknown) => {
+    if (this.pumpPending) return;
+    this.pumpPending = true;
+    this.takeTurn(() => {
+      this.pumpPending = false;
+      return this.fill();
+    }).catch((err: unknown) => {
       this.runtime.logger.error({ err }, 'JOB QUEUE PICK FAILED');
     });
   }
 
+  /** Claims queued jobs (atomically in the store: another process never gets the same one) until the slots are full. */
   private async fill(): Promise<void> {
-    if (this.state !== 'started' || this.active.size >= this.maxJobs) return;
-    const queued = await this.runtime.deps.store.listJobs({ status: ['queued'], limit: QUEUE_WINDOW });
-    const oldestFirst = queued.reverse().filter((job) => !this.active.has(job.id) && !this.broken.has(job.id));
-    for (const job of oldestFirst.slice(0, this.maxJobs - this.active.size)) this.launch(job);
+    const { store, workerId } = this.runtime.deps;
+    while (this.state === 'started' && this.active.size < this.maxJobs) {
+      const claim = await store.claimNextJob(workerId, new Date().toISOString());
+      if (claim === undefined) return;
+      const job = await this.requireJob(claim.jobId);
+      this.launch(job, claim.lease);
+    }
   }
 
-  private launch(job: Job): void {
+  private launch(job: Job, lease: Lease): void {
     const controller = new AbortController();
     const { deps, logger } = this.runtime;
-    const done = runJob(deps, job.id, requestFor(job, deps.config.maxConcurrentSources), controller.signal)
+    // runLeasedJob settles every job it runs; a rejection is an internal failure after which the
+    // job is left running without a heartbeat, and the reaper closes it.
+    const done = runLeasedJob(deps, job.id, lease, requestFor(job, deps.config.maxConcurrentSources), controller.signal)
       .then(
         () => undefined,
         (err: unknown) => {
-          this.broken.add(job.id);
           logger.error({ err, jobId: job.id }, 'JOB RUN FAILED');
         },
       )

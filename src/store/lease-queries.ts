@@ -28,6 +28,11 @@ export function claimQueuedJob(db: Kysely<Database>, id: string, owner: string, 
     .where('status', '=', 'queued');
 }
 
+/** The oldest queued job's id: the next one a worker claims. */
+export function selectOldestQueuedJob(db: Kysely<Database>) {
+  return db.selectFrom('jobs').select('id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(1);
+}
+
 /** The job's current fencing version (read right after a claim, in the same transaction). */
 export function selectLeaseVersion(db: Kysely<Database>, id: string) {
   return db.selectFrom('jobs').select('lease_version').where('id', '=', id);

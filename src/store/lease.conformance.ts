@@ -71,6 +71,19 @@ export function registerLeaseConformance(store: () => Store): void {
     expect(await store().getJob(job.id)).toMatchObject({ worker: 'w1' });
   });
 
+  it('claims the oldest queued job next, each job by exactly one of several claimers', async () => {
+    // Older than every other job of the suite, so these are the first in line however many are queued.
+    const at = (second: number): string => new Date(Date.UTC(1990, 0, 1, 0, 0, second)).toISOString();
+    const jobs = [{ ...newJob(), createdAt: at(2) }, { ...newJob(), createdAt: at(1) }, { ...newJob(), createdAt: at(3) }, { ...newJob(), createdAt: at(4) }];
+    for (const job of jobs) await store().createJob(job);
+    const first = await store().claimNextJob('w1', T(1));
+    expect(first).toEqual({ jobId: jobs[1]?.id, lease: { owner: 'w1', version: expect.any(Number) as number } });
+    expect(await store().getJob(jobs[1]?.id ?? '')).toMatchObject({ status: 'running', worker: 'w1', startedAt: T(1) });
+    const rest = await Promise.all(['w2', 'w3', 'w4'].map((owner) => store().claimNextJob(owner, T(2))));
+    expect(rest.map((claim) => claim?.jobId).sort()).toEqual([jobs[0]?.id, jobs[2]?.id, jobs[3]?.id].sort());
+    for (const claim of rest) expect((await store().getJob(claim?.jobId ?? ''))?.worker).toBe(claim?.lease.owner);
+  });
+
   it('renews a held lease and refuses a stale one', async () => {
     const { id, lease } = await claimed();
     expect(await store().renewLease(id, lease, T(6))).toBe(true);

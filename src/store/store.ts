@@ -110,6 +110,12 @@ export interface Store {
    * bumped. Undefined when the job is not queued (another worker has it, or it ended).
    */
   claimJob(id: string, owner: string, now: string): Promise<Lease | undefined>;
+  /**
+   * Takes the oldest queued job (by creation time, then id) for `owner`, as `claimJob` does. With
+   * several workers on one database each queued job goes to exactly one of them, and a worker never
+   * waits for another's claim. Undefined when nothing is queued.
+   */
+  claimNextJob(owner: string, now: string): Promise<{ jobId: string; lease: Lease } | undefined>;
   /** Heartbeats a held job; false when the lease is lost (reaped, ended, or claimed again). */
   renewLease(id: string, lease: Lease, now: string): Promise<boolean>;
   /**

@@ -27,6 +27,14 @@ export class SqliteLeases {
     return { owner, version: Number(row.lease_version) };
   }
 
+  /** Claims the oldest queued job; undefined when none is queued. Run inside a write transaction (its lock keeps other workers out). */
+  claimNext(owner: string, now: string): { jobId: string; lease: Lease } | undefined {
+    const next = this.executor.first(lq.selectOldestQueuedJob(this.builder));
+    if (next === undefined) return undefined;
+    const lease = this.claim(next.id, owner, now);
+    return lease === undefined ? undefined : { jobId: next.id, lease };
+  }
+
   /** Whether `lease` still holds the job, moving its heartbeat to `now` if so. */
   renew(id: string, lease: Lease, now: string): boolean {
     return this.executor.run(lq.renewLease(this.builder, id, lease, now)) > 0;

@@ -116,6 +116,10 @@ export class SqliteStore implements Store {
     return this.call(`claim job ${id}`, { jobId: id }, () => this.executor.write(() => this.leases.claim(id, owner, now)));
   }
 
+  claimNextJob(owner: string, now: string): Promise<{ jobId: string; lease: Lease } | undefined> {
+    return this.call('claim the next queued job', {}, () => this.executor.write(() => this.leases.claimNext(owner, now)));
+  }
+
   renewLease(id: string, lease: Lease, now: string): Promise<boolean> {
     return this.call(`heartbeat job ${id}`, { jobId: id }, () => this.executor.write(() => this.leases.renew(id, lease, now)));
   }
