@@ -1,13 +1,19 @@
 import type { Store, StoredEvent } from '../store/store.js';
 import type { EventBus } from './events.js';
 
+/** A source of stored events as they come (with their store ids): what SSE streams subscribe to. */
+export interface EventFeed {
+  /** Subscribes; returns the unsubscribe function. */
+  onRecorded(listener: (event: StoredEvent) => void): () => void;
+}
+
 /**
  * Writes every bus event into its job's event log in the store, in emission order, then tells
  * its own subscribers the event *with its store id* — what SSE streams need so a client can
  * resume with Last-Event-ID. Writes are chained so order holds even for an asynchronous store;
  * `flush()` waits for the ones in flight. A failed write is reported, never thrown into the engine.
  */
-export class EventRecorder {
+export class EventRecorder implements EventFeed {
   private tail: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
   private readonly listeners = new Set<(event: StoredEvent) => void>();

@@ -79,6 +79,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJobRoutes(app, ctx);
   registerItemRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  // Live events are read from the database from the moment the server is ready, whoever writes them.
+  app.addHook('onReady', () => ctx.runtime.events.start());
   registerSourceRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
   registerMetricsRoutes(app, ctx);

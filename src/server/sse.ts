@@ -7,12 +7,8 @@
 import type { ServerResponse } from 'node:http';
 import { TERMINAL_JOB_STATUSES } from '../domain.js';
 import type { TrawlLogger } from '../logging/logger.js';
+import type { EventFeed } from '../engine/event-recorder.js';
 import type { Store, StoredEvent } from '../store/store.js';
-
-/** Where live events come from: the runtime's event recorder (events with their store ids). */
-export interface EventFeed {
-  onRecorded(listener: (event: StoredEvent) => void): () => void;
-}
 
 /** Which events one stream carries, where it resumes, and its timing. */
 export interface EventStreamOptions {

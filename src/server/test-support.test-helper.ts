@@ -15,12 +15,16 @@ import { type Simulator, type SimulatorOptions, startSimulator } from '../sim/si
 import type { StoredEvent } from '../store/store.js';
 import { type AppOptions, buildApp } from './app.js';
 import { type RunningServer, startServer } from './server.js';
-import type { EventFeed } from './sse.js';
+import type { EventFeed } from '../engine/event-recorder.js';
 
 /** The runtime's live events, counting subscribers: a stream that has let go leaves none. */
 export class CountingFeed implements EventFeed {
   listeners = 0;
-  constructor(private readonly inner: EventFeed) {}
+  constructor(private readonly inner: Runtime['events']) {}
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
 
   onRecorded(listener: (event: StoredEvent) => void): () => void {
     this.listeners++;

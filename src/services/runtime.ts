@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Config } from '../config/config.js';
 import { appendManifest } from '../download/manifest.js';
 import { EventBus } from '../engine/events.js';
-import { EventRecorder } from '../engine/event-recorder.js';
+import { type EventFeed, EventRecorder } from '../engine/event-recorder.js';
 import type { EngineDeps } from '../engine/job-context.js';
 import { KeyedLimiter } from '../engine/limiter.js';
 import { QuotaBook } from '../engine/quota-book.js';
@@ -15,13 +15,17 @@ import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-clie
 import { SOURCES } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { openStore } from '../store/open-store.js';
+import { EventTail } from './event-tail.js';
 
 /** Everything a process needs to run jobs, built once from the config and closed once. */
 export interface Runtime {
   readonly deps: EngineDeps;
   readonly logger: TrawlLogger;
-  /** Every job event as it is stored, with its id (for SSE streams). */
-  readonly events: Pick<EventRecorder, 'onRecorded'>;
+  /**
+   * Every job event as it is stored, with its id, in id order: this process's and those of every
+   * other process on the database (workers, `trawl fetch`). For SSE streams.
+   */
+  readonly events: EventFeed & Pick<EventTail, 'start'>;
   /** Waits for the event log to be written. */
   flush(): Promise<void>;
   /** Flushes and closes the HTTP pool, the store and the log. */
@@ -40,6 +44,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const store = await openStore(config);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.name }, 'EVENT LISTENER FAILED'));
   const recorder = new EventRecorder(bus, store, (err) => logger.error({ err }, 'EVENT LOG WRITE FAILED'));
+  const tail = new EventTail(store, recorder, (err) => logger.error({ err }, 'EVENT LOG READ FAILED'));
   const unlog = logJobEvents(bus, logger, config);
   const http = createHttpClient(httpClientOptionsFrom(config));
   const quotas = new QuotaBook(store, (err) => logger.error({ err }, 'QUOTA WRITE FAILED'));
@@ -62,11 +67,12 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   return {
     deps,
     logger,
-    events: recorder,
+    events: tail,
     flush: () => recorder.flush(),
     async close() {
       if (closed) return;
       closed = true;
+      await tail.stop();
       await recorder.flush();
       recorder.stop();
       unlog();

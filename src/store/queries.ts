@@ -185,6 +185,11 @@ export function selectAllEvents(db: Kysely<Database>, afterId: number | undefine
   return query.orderBy('id').limit(limit);
 }
 
+/** The newest event's id (null when there is none). */
+export function selectLatestEventId(db: Kysely<Database>) {
+  return db.selectFrom('job_events').select((eb) => eb.fn.max('id').as('id'));
+}
+
 /** Records a source's latest quota, replacing the previous one. */
 export function upsertQuota(db: Kysely<Database>, quota: StoredQuota) {
   const row = quotaToRow(quota);

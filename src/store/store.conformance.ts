@@ -244,6 +244,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await store.listAllEvents(before, 2)).map((event) => event.id)).toEqual(ids.slice(0, 2));
       expect((await store.listAllEvents(ids[1], 2)).map((event) => event.id)).toEqual(ids.slice(2, 4));
       expect(await store.listAllEvents(ids[4], 10)).toEqual([]);
+      expect(await store.latestEventId()).toBe(ids[4]);
       await expect(store.listAllEvents(undefined, 0)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
     });
 

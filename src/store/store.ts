@@ -149,6 +149,13 @@ export interface Store {
    * page of the all-jobs stream. Page on by passing the last id returned.
    */
   listAllEvents(afterId: number | undefined, limit: number): Promise<StoredEvent[]>;
+  /** The newest event's id, or 0 when the log is empty: where a reader of new events starts. */
+  latestEventId(): Promise<number>;
+  /**
+   * Calls `listener` soon after any process appends an event, where the database can push such news
+   * (PostgreSQL's LISTEN/NOTIFY); absent where readers must poll. Resolves with the unsubscribe.
+   */
+  onEventsAppended?(listener: () => void): Promise<() => Promise<void>>;
   /** Records a source's latest announced quota (one per source, replaced). */
   saveQuota(quota: StoredQuota): Promise<void>;
   /** Every source's latest quota. */

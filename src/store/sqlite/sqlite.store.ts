@@ -213,6 +213,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  latestEventId(): Promise<number> {
+    return this.call('read the newest event id', {}, () => Number(this.executor.first(q.selectLatestEventId(builder))?.id ?? 0));
+  }
+
   saveQuota(quota: StoredQuota): Promise<void> {
     return this.call(`save the quota of ${quota.source}`, { source: quota.source }, () =>
       this.executor.write(() => {
