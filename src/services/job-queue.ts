@@ -121,8 +121,8 @@ export class JobQueue {
   start(): void {
     if (this.state !== 'idle') return;
     this.state = 'started';
+    // Not unref'd: a started queue is work in itself and keeps a `trawl worker` process alive until stop().
     this.poll = setInterval(() => this.pump(), this.pollIntervalMs);
-    this.poll.unref();
     this.pump();
   }
 

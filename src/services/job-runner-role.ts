@@ -11,14 +11,15 @@ export interface JobRunnerRole {
 
 /**
  * Starts what `trawl serve` and `trawl worker` share: crash recovery first (jobs whose worker died
- * are closed, orphaned temp files swept), then the reaper every heartbeat interval, and a job queue
+ * are closed, orphaned temp files swept), then the reaper twice per heartbeat interval, and a job queue
  * that runs queued jobs when `runJobs` (an API-only node records and cancels jobs, and leaves running
  * them to the workers). Reaping is safe from any number of processes: a job is closed only while
  * it is still stale, in one conditional write.
  */
 export async function startJobRunner(runtime: Runtime, options: { runJobs: boolean }): Promise<JobRunnerRole> {
   await reapAtStartup(runtime);
-  const watcher = startReaper(reaperDeps(runtime), runtime.deps.config.heartbeatIntervalMs);
+  // Twice per heartbeat: a dead worker's job is closed at most half a beat after it turns stale.
+  const watcher = startReaper(reaperDeps(runtime), Math.max(50, runtime.deps.config.heartbeatIntervalMs / 2));
   const queue = new JobQueue(runtime);
   if (options.runJobs) queue.start();
   return {
