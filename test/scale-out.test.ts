@@ -99,7 +99,7 @@ describe.skipIf(process.platform === 'win32').each(backends)('scale-out on $name
     ]);
     if (postgres) {
       const db = await createTestDatabase();
-      dropDatabase = db.drop;
+      dropDatabase = () => db.drop();
       env = { TRAWL_DATABASE_URL: db.url };
     }
   });
