@@ -86,6 +86,13 @@ describe('runDoctor', () => {
     expect((await doctor()).problems).toEqual([expect.stringMatching(new RegExp(`^database ${file} cannot be read: .*not a database`)) as string]);
   });
 
+  it('reports a PostgreSQL database that cannot be reached, naming it with its password masked', async () => {
+    const report = await doctor({ TRAWL_DATABASE_URL: 'postgres://trawl:doctor-secret@127.0.0.1:1/trawl' });
+    expect(report.problems).toEqual([expect.stringMatching(/^PostgreSQL database postgres:\/\/trawl:\*\*\*@127\.0\.0\.1:1\/trawl cannot be read: .*ECONNREFUSED/) as string]);
+    expect(JSON.stringify(report)).not.toContain('doctor-secret');
+    expect(existsSync(path.join(cwd, 'data', 'trawl.db'))).toBe(false);
+  });
+
   it('reports stuck jobs with their worker and silence, and a stuck-after shorter than two heartbeats', async () => {
     const store = openSqliteStore(path.join(cwd, 'data', 'trawl.db'));
     await store.migrate();

@@ -1,7 +1,7 @@
 /**
  * `trawl doctor`: checks the configuration, the data dir, the database, the disk, the sources'
  * keys and the jobs, and says exactly what is wrong. It changes nothing (a probe file it writes is
- * deleted at once) and makes no network request.
+ * deleted at once) and makes no network request but to a PostgreSQL database TRAWL_DATABASE_URL names.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rmdir, stat, statfs, unlink, writeFile } from 'node:fs/promises';
@@ -12,8 +12,10 @@ import { formatBytes, formatDuration } from '../config/units.js';
 import type { Job } from '../domain.js';
 import { toTrawlError } from '../errors.js';
 import { type Source, availability } from '../sources/source.js';
-import { POSTGRES_UNSUPPORTED, selectsPostgres, sqlitePath } from '../store/open-store.js';
-import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
+import { postgresUrl, sqlitePath } from '../store/open-store.js';
+import { maskDatabaseUrl } from '../store/postgres/postgres-errors.js';
+import { openPostgresStore, type PostgresStore } from '../store/postgres/postgres.store.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite.store.js';
 import { MAX_JOB_LIST_LIMIT } from '../store/queries.js';
 import { type SettingLine, settingLines } from './doctor-settings.js';
 import { isStuck, lastSignOfLife } from './reaper.js';
@@ -119,21 +121,27 @@ async function checkDisk(config: Config): Promise<DoctorCheck> {
 
 /** The database opens, is migrated, and holds no stuck job. Read-only: nothing is migrated here. */
 async function checkDatabase(config: Config, now: Date): Promise<DoctorCheck[]> {
-  if (selectsPostgres(config)) return [{ name: 'database', ok: false, detail: POSTGRES_UNSUPPORTED }];
+  const url = postgresUrl(config);
+  if (url !== undefined) return inspectDatabase(`PostgreSQL database ${maskDatabaseUrl(url)}`, () => openPostgresStore(url, { poolSize: 1 }), config, now);
   const file = sqlitePath(config);
   if (!existsSync(file)) return [{ name: 'database', ok: true, detail: `no database yet at ${file}; it is created on first use` }];
+  return inspectDatabase(`database ${file}`, () => openSqliteStore(file, { readonly: true }), config, now);
+}
+
+/** The checks of an existing database `name` (as messages call it), opened with `open`. */
+async function inspectDatabase(name: string, open: () => SqliteStore | PostgresStore, config: Config, now: Date): Promise<DoctorCheck[]> {
   let store;
   try {
-    store = openSqliteStore(file, { readonly: true });
+    store = open();
     const pending = await store.pendingMigrations();
     if (pending.length > 0) {
       const missing = pending.map((m) => `${m.version} (${m.name})`).join(', ');
-      return [{ name: 'database', ok: false, detail: `database ${file} is not migrated: missing migration${pending.length > 1 ? 's' : ''} ${missing}; any command that opens it for writing (e.g. trawl jobs cleanup) migrates it` }];
+      return [{ name: 'database', ok: false, detail: `${name} is not migrated: missing migration${pending.length > 1 ? 's' : ''} ${missing}; any command that opens it for writing (e.g. trawl jobs cleanup) migrates it` }];
     }
     const running = await store.listJobs({ status: ['running'], limit: MAX_JOB_LIST_LIMIT });
-    return [{ name: 'database', ok: true, detail: `database ${file} opens and is migrated` }, checkJobs(running, config, now)];
+    return [{ name: 'database', ok: true, detail: `${name} opens and is migrated` }, checkJobs(running, config, now)];
   } catch (err) {
-    return [{ name: 'database', ok: false, detail: `database ${file} cannot be read: ${describe(err)}` }];
+    return [{ name: 'database', ok: false, detail: `${name} cannot be read: ${describe(err)}` }];
   } finally {
     await store?.close();
   }

@@ -1,14 +1,23 @@
 import type { Config } from '../config/config.js';
-import { TrawlError } from '../errors.js';
 import path from 'node:path';
+import { openPostgresStore } from './postgres/postgres.store.js';
 import { openSqliteStore } from './sqlite/sqlite.store.js';
 import type { Store } from './store.js';
 
-/** Opens and migrates the store the config selects (SQLite in the data dir by default). */
+/**
+ * Opens and migrates the store the config selects: PostgreSQL when TRAWL_DATABASE_URL is a
+ * postgres:// or postgresql:// URL, else SQLite (in the data dir by default).
+ * @throws TrawlError TRAWL_DATABASE when PostgreSQL cannot be reached, TRAWL_DISK when the SQLite file cannot be opened.
+ */
 export async function openStore(config: Config): Promise<Store> {
-  if (selectsPostgres(config)) throw new TrawlError('TRAWL_BAD_CONFIG', POSTGRES_UNSUPPORTED);
-  const store = openSqliteStore(sqlitePath(config));
-  await store.migrate();
+  const url = postgresUrl(config);
+  const store = url === undefined ? openSqliteStore(sqlitePath(config)) : openPostgresStore(url);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return store;
 }
 
@@ -19,10 +28,13 @@ export function sqlitePath(config: Config): string {
   return path.resolve(url.replace(/^(sqlite|file):(\/\/)?/i, ''));
 }
 
-/** Why a `postgres://` TRAWL_DATABASE_URL cannot be used yet (said by the store and by doctor). */
-export const POSTGRES_UNSUPPORTED = 'TRAWL_DATABASE_URL selects PostgreSQL, which this version does not support yet; unset it to use SQLite';
-
 /** Whether TRAWL_DATABASE_URL selects PostgreSQL. */
 export function selectsPostgres(config: Pick<Config, 'databaseUrl'>): boolean {
-  return /^postgres(ql)?:/i.test(config.databaseUrl ?? '');
+  return postgresUrl(config) !== undefined;
+}
+
+/** TRAWL_DATABASE_URL when it selects PostgreSQL (postgres:// or postgresql://), else undefined. */
+export function postgresUrl(config: Pick<Config, 'databaseUrl'>): string | undefined {
+  const url = config.databaseUrl;
+  return url !== undefined && /^postgres(ql)?:/i.test(url) ? url : undefined;
 }
