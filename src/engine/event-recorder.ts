@@ -1,4 +1,4 @@
-import type { Store, StoredEvent } from '../store/store.js';
+import type { NewEvent, Store, StoredEvent } from '../store/store.js';
 import type { EventBus } from './events.js';
 
 /** A source of stored events as they come (with their store ids): what SSE streams subscribe to. */
@@ -7,33 +7,34 @@ export interface EventFeed {
   onRecorded(listener: (event: StoredEvent) => void): () => void;
 }
 
+/** The most events one write takes: a burst larger than this is written in several. */
+const MAX_BATCH = 500;
+
 /**
  * Writes every bus event into its job's event log in the store, in emission order, then tells
  * its own subscribers the event *with its store id* — what SSE streams need so a client can
- * resume with Last-Event-ID. Writes are chained so order holds even for an asynchronous store;
- * `flush()` waits for the ones in flight. A failed write is reported, never thrown into the engine.
+ * resume with Last-Event-ID. Events that arrive while a write is in flight are written together
+ * in the next one (one transaction, one commit), so a busy engine never queues one commit per
+ * event behind a slow database. `flush()` waits for the ones in flight. A failed write is
+ * reported, never thrown into the engine.
  */
 export class EventRecorder implements EventFeed {
-  private tail: Promise<void> = Promise.resolve();
+  private readonly pending: NewEvent[] = [];
+  private writing = false;
+  private drained: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
   private readonly listeners = new Set<(event: StoredEvent) => void>();
 
-  constructor(bus: EventBus, store: Store, onError: (err: unknown) => void) {
+  constructor(
+    bus: EventBus,
+    private readonly store: Pick<Store, 'appendEvents'>,
+    private readonly onError: (err: unknown) => void,
+  ) {
     this.unsubscribe = bus.subscribe((event) => {
-      this.tail = this.tail
-        .then(async () => {
-          const at = new Date().toISOString();
-          const id = await store.appendEvent(event.data.jobId, event.name, event.data);
-          const stored: StoredEvent = { id, jobId: event.data.jobId, name: event.name, data: event.data, at };
-          for (const listener of this.listeners) {
-            try {
-              listener(stored);
-            } catch (err) {
-              onError(err);
-            }
-          }
-        })
-        .catch(onError);
+      this.pending.push({ jobId: event.data.jobId, name: event.name, data: event.data });
+      if (this.writing) return;
+      this.writing = true;
+      this.drained = this.writePending();
     });
   }
 
@@ -45,12 +46,41 @@ export class EventRecorder implements EventFeed {
 
   /** Resolves when every event emitted so far is stored. */
   flush(): Promise<void> {
-    return this.tail;
+    return this.drained;
   }
 
   /** Stops recording (after a final flush, if the caller wants one). */
   stop(): void {
     this.unsubscribe();
     this.listeners.clear();
+  }
+
+  /** Writes what is pending, batch after batch, until nothing is; never rejects. */
+  private async writePending(): Promise<void> {
+    for (;;) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      if (batch.length === 0) {
+        // Cleared in the same tick as the check: an event emitted from now on starts a new write.
+        this.writing = false;
+        return;
+      }
+      try {
+        const at = new Date().toISOString();
+        const ids = await this.store.appendEvents(batch);
+        batch.forEach((event, n) => this.deliver({ ...event, id: ids[n] ?? 0, at }));
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+
+  private deliver(event: StoredEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 }

@@ -245,6 +245,21 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       expect((await store.listAllEvents(ids[1], 2)).map((event) => event.id)).toEqual(ids.slice(2, 4));
       expect(await store.listAllEvents(ids[4], 10)).toEqual([]);
       expect(await store.latestEventId()).toBe(ids[4]);
+      const batch = await store.appendEvents([
+        { jobId: second.id, name: 'batch.0', data: { b: 0 } },
+        { jobId: first.id, name: 'batch.1', data: null },
+        { jobId: second.id, name: 'batch.2', data: [1, 2] },
+      ]);
+      expect(batch).toHaveLength(3);
+      expect(batch[0]).toBeGreaterThan(ids[4] ?? 0);
+      expect((await store.listAllEvents(ids[4], 10)).map((event) => [event.id, event.jobId, event.name, event.data])).toEqual([
+        [batch[0], second.id, 'batch.0', { b: 0 }],
+        [batch[1], first.id, 'batch.1', null],
+        [batch[2], second.id, 'batch.2', [1, 2]],
+      ]);
+      expect(await store.appendEvents([])).toEqual([]);
+      await expect(store.appendEvents([{ jobId: first.id, name: 'ok', data: 1 }, { jobId: uniqueId('missing'), name: 'orphan', data: 2 }])).rejects.toThrow();
+      expect(await store.latestEventId()).toBe(batch[2]);
       await expect(store.listAllEvents(undefined, 0)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
     });
 

@@ -43,6 +43,13 @@ export interface StoredEvent {
   at: string;
 }
 
+/** An event to append to a job's log. */
+export interface NewEvent {
+  jobId: string;
+  name: string;
+  data: unknown;
+}
+
 /** The last rate-limit quota a source's service announced. */
 export interface StoredQuota {
   source: SourceId;
@@ -142,6 +149,11 @@ export interface Store {
   listFailures(jobId: string): Promise<ItemFailure[]>;
   /** Appends to the job's event log and returns the event's id. */
   appendEvent(jobId: string, name: string, data: unknown): Promise<number>;
+  /**
+   * Appends several events (of any jobs) in one transaction, in the order given, and returns their
+   * ids in that order: one commit for a burst of events instead of one each.
+   */
+  appendEvents(events: readonly NewEvent[]): Promise<number[]>;
   /** The job's events in order, those after `afterId` when given. */
   listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]>;
   /**

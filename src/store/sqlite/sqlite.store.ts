@@ -13,7 +13,7 @@ import type { ErrorInfo, Item, ItemFailure, Job, SourceRun } from '../../domain.
 import { TrawlError, type ErrorContext } from '../../errors.js';
 import * as q from '../queries.js';
 import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceOutcome, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
-import type { CancelOutcome, JobFilter, JobPatch, Lease, NewJob, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
+import type { CancelOutcome, JobFilter, JobPatch, Lease, NewEvent, NewJob, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
 import { migrate, pendingMigrations, type Migration } from './migrations.js';
 import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
 import { SqliteLeases } from './sqlite-leases.js';
@@ -189,14 +189,23 @@ export class SqliteStore implements Store {
     return this.call(`list failures of job ${jobId}`, { jobId }, () => this.executor.all(q.selectFailures(builder, jobId)).map(rowToFailure));
   }
 
-  appendEvent(jobId: string, name: string, data: unknown): Promise<number> {
+  async appendEvent(jobId: string, name: string, data: unknown): Promise<number> {
+    const [id] = await this.appendEvents([{ jobId, name, data }]);
+    return id ?? 0;
+  }
+
+  appendEvents(events: readonly NewEvent[]): Promise<number[]> {
     const at = new Date().toISOString();
-    return this.call(`append event ${name} to job ${jobId}`, { jobId, event: name }, () =>
-      this.executor.write(() => {
-        const row = this.executor.first(q.insertEvent(builder, jobId, name, data, at));
-        if (row === undefined) throw new TrawlError('TRAWL_INTERNAL', `inserting event ${name} of job ${jobId} returned no id`);
-        return Number(row.id);
-      }),
+    const first = events[0];
+    const context = first === undefined ? {} : { jobId: first.jobId, event: first.name };
+    return this.call(`append ${events.length} event(s) to the event log`, context, () =>
+      this.executor.write(() =>
+        events.map(({ jobId, name, data }) => {
+          const row = this.executor.first(q.insertEvent(builder, jobId, name, data, at));
+          if (row === undefined) throw new TrawlError('TRAWL_INTERNAL', `inserting event ${name} of job ${jobId} returned no id`);
+          return Number(row.id);
+        }),
+      ),
     );
   }
 
