@@ -117,4 +117,21 @@ describe('unexpected errors', () => {
     expect(log).toContain('disk on fire at /secret/path');
     expect(log).toContain('HTTP REQUEST FAILED');
   });
+
+  it('answer 503 TRAWL_DATABASE when the database is unreachable, naming no host, and log the details', async () => {
+    const { store } = bed.runtime.deps;
+    const original = store.listJobs.bind(store);
+    const { TrawlError } = await import('../errors.js');
+    store.listJobs = () => Promise.reject(new TrawlError('TRAWL_DATABASE', 'cannot list jobs: PostgreSQL database postgres://trawl:***@127.0.0.9:5432/secretdb refused the connection'));
+    try {
+      const answer = await app.inject({ method: 'GET', url: '/api/jobs' });
+      expect(answer.statusCode).toBe(503);
+      expect(answer.json<ErrorBody>().error.code).toBe('TRAWL_DATABASE');
+      expect(answer.body).not.toContain('secretdb');
+    } finally {
+      store.listJobs = original;
+    }
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(`${bed.config.dataDir}/logs/trawl.log`, 'utf8')).toContain('secretdb');
+  });
 });

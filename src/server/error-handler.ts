@@ -49,6 +49,11 @@ export function errorAnswer(err: unknown, bodyLimitBytes: number): ErrorAnswer &
     const status = STATUS_BY_CODE[err.code];
     if (status !== undefined) return { status, code: err.code, message: err.message, internal: false };
   }
+  // The database is down or refusing: the service is unavailable, not broken. The details (which
+  // database, why) are for the operator's log, not for API clients.
+  if (err instanceof TrawlError && err.code === 'TRAWL_DATABASE') {
+    return { status: 503, code: 'TRAWL_DATABASE', message: 'the database cannot be reached; try again later (the server log has the details)', internal: true };
+  }
   const problem = bodyProblem(fastifyError.code, bodyLimitBytes);
   if (problem !== undefined) return { status: 400, code: 'TRAWL_BAD_INPUT', message: problem, internal: false };
   const status = fastifyError.statusCode;

@@ -63,7 +63,8 @@ export class JobQueue {
     options: JobQueueOptions = {},
   ) {
     const { config } = runtime.deps;
-    this.libraryDir = path.join(config.dataDir, 'library');
+    // Absolute: the job records it, and a worker elsewhere (another cwd, another node) writes there.
+    this.libraryDir = path.resolve(config.dataDir, 'library');
     this.maxJobs = options.maxConcurrentJobs ?? config.maxConcurrentJobs;
     this.pollIntervalMs = options.pollIntervalMs ?? config.queuePollIntervalMs;
   }
