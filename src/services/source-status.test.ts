@@ -11,6 +11,8 @@ import { SOURCES } from '../sources/registry.js';
 import { sqlitePath } from '../store/open-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import type { StoredSourceOutcome } from '../store/store.js';
+import { createTestDatabase, postgresUnavailable } from '../../test/support/postgres.js';
+import { openStore } from '../store/open-store.js';
 import { listSourceStatus } from './source-status.js';
 
 let dir: string;
@@ -82,5 +84,26 @@ describe('listSourceStatus', () => {
     const nasa = (await listSourceStatus(config, SOURCES, live)).find((s) => s.id === 'nasa');
     expect(nasa?.quota).toBeNull();
     expect(nasa?.health.runs).toBe(0);
+  });
+});
+
+const noPostgres = await postgresUnavailable();
+describe.skipIf(noPostgres !== undefined)('on PostgreSQL (TRAWL_DATABASE_URL)', () => {
+  it('reads the health and quotas the workers recorded in the shared database', async () => {
+    const db = await createTestDatabase();
+    try {
+      const shared = loadConfig({ env: { TRAWL_DATA_DIR: path.join(dir, 'data'), TRAWL_BREAKER_FAILURES: '2', TRAWL_DATABASE_URL: db.url }, cwd: dir });
+      const store = await openStore(shared);
+      await store.addSourceOutcome(failure(1), 20);
+      await store.addSourceOutcome(failure(2), 20);
+      await store.saveQuota({ source: 'nasa', remaining: 3, limit: 1000, resetAt: null, updatedAt: new Date().toISOString() });
+      await store.close();
+      const nasa = (await listSourceStatus(shared, SOURCES)).find((status) => status.id === 'nasa');
+      expect(nasa).toMatchObject({ quota: { remaining: 3, limit: 1000 }, health: { runs: 2, failed: 2, breaker: { state: 'open' } } });
+      // Nothing of it lands in the data dir: the database is elsewhere.
+      expect(existsSync(path.join(dir, 'data', 'trawl.db'))).toBe(false);
+    } finally {
+      await db.drop();
+    }
   });
 });

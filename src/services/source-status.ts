@@ -3,7 +3,7 @@ import type { Config } from '../config/config.js';
 import type { MediaKind, SourceId } from '../domain.js';
 import { type Source, availability } from '../sources/source.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
-import { sqlitePath } from '../store/open-store.js';
+import { openStore, selectsPostgres, sqlitePath } from '../store/open-store.js';
 import type { StoredQuota, StoredSourceOutcome } from '../store/store.js';
 import { breakerSettingsFrom } from '../engine/circuit-breaker.js';
 import type { QuotaBook } from '../engine/quota-book.js';
@@ -72,6 +72,15 @@ async function readRecords(config: Config): Promise<SourceRecords> {
 }
 
 async function readTables(config: Config): Promise<{ quotas: StoredQuota[]; outcomes: StoredSourceOutcome[] }> {
+  if (selectsPostgres(config)) {
+    // A shared database: the API node and the workers keep its schema current.
+    const store = await openStore(config);
+    try {
+      return { quotas: await store.listQuotas(), outcomes: await store.listSourceOutcomes() };
+    } finally {
+      await store.close();
+    }
+  }
   const file = sqlitePath(config);
   if (!existsSync(file)) return { quotas: [], outcomes: [] };
   const store = openSqliteStore(file, { readonly: true });

@@ -1,6 +1,5 @@
 import type { Config } from '../config/config.js';
 import path from 'node:path';
-import { openPostgresStore } from './postgres/postgres.store.js';
 import { openSqliteStore } from './sqlite/sqlite.store.js';
 import type { Store } from './store.js';
 
@@ -11,7 +10,8 @@ import type { Store } from './store.js';
  */
 export async function openStore(config: Config): Promise<Store> {
   const url = postgresUrl(config);
-  const store = url === undefined ? openSqliteStore(sqlitePath(config)) : openPostgresStore(url);
+  // The PostgreSQL driver loads only when it is used: SQLite, the default, starts faster without it.
+  const store = url === undefined ? openSqliteStore(sqlitePath(config)) : (await import('./postgres/postgres.store.js')).openPostgresStore(url);
   try {
     await store.migrate();
   } catch (err) {
