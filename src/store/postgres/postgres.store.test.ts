@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SERVER_URL, createTestDatabase, postgresUnavailable } from '../../../test/support/postgres.js';
 import { describeStoreConformance } from '../store.conformance.js';
 import type { NewJob } from '../store.js';
 import { maskDatabaseUrl } from './postgres-errors.js';
@@ -8,52 +9,23 @@ import { MIGRATIONS as SQLITE_MIGRATIONS } from '../sqlite/migrations.js';
 import { MIGRATIONS } from './postgres-migrations.js';
 import { openPostgresStore, type PostgresStore } from './postgres.store.js';
 
-// The server the tests create their throw-away databases on (never anything but loopback).
-const SERVER_URL = process.env.TRAWL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const problem = await postgresUnavailable();
+const skipped = problem === undefined ? undefined : `skipped: ${problem}`;
+if (skipped !== undefined) console.warn(`postgres.store.test.ts ${skipped}`);
 
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: SERVER_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function serverProblem(): Promise<string | undefined> {
-  try {
-    await onServer((client) => client.query('SELECT 1'));
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-const created: string[] = [];
-
+const drops: Array<() => Promise<void>> = [];
 /** A new, empty database on the test server (dropped after the file); its URL. */
 async function freshDatabase(): Promise<string> {
-  const name = `trawl_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
-  created.push(name);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const db = await createTestDatabase();
+  drops.push(() => db.drop());
+  return db.url;
 }
-
-const problem = await serverProblem();
-if (problem !== undefined && process.env.CI !== undefined) {
-  throw new Error(`PostgreSQL at ${maskDatabaseUrl(SERVER_URL)} cannot be reached (${problem}); CI must test the PostgreSQL store (set TRAWL_TEST_DATABASE_URL or start the server)`);
-}
-const skipped = problem === undefined ? undefined : `skipped: PostgreSQL at ${maskDatabaseUrl(SERVER_URL)} cannot be reached (${problem})`;
-if (skipped !== undefined) console.warn(`postgres.store.test.ts ${skipped}`);
 
 // Dropping a database forces a checkpoint, which a busy machine can make slow: drop them all at
 // once, and give it time.
 const DROP_TIMEOUT_MS = 60_000;
 afterAll(async () => {
-  await Promise.all(created.splice(0).map((name) => onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))));
+  await Promise.all(drops.splice(0).map((drop) => drop()));
 }, DROP_TIMEOUT_MS);
 
 if (skipped === undefined) {
@@ -268,7 +240,7 @@ describe.skipIf(skipped !== undefined)(`PostgresStore (PostgreSQL specifics)${sk
   });
 
   it('says TRAWL_DATABASE for a database that does not exist', async () => {
-    const url = new URL(SERVER_URL);
+    const url = new URL(TEST_SERVER_URL);
     url.pathname = `/trawl_absent_${randomUUID().slice(0, 8)}`;
     const store = openPostgresStore(url.toString());
     opened.push(store);
