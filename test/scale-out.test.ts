@@ -7,13 +7,16 @@
  * stream must show jobs it never ran. Only the PIDs spawned here are ever signalled.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
-import type { Job } from '../src/domain.js';
+import { type Job, pendingRun } from '../src/domain.js';
 import { openStore } from '../src/store/open-store.js';
 import { type Harness, ROOT, leftoverTempFiles, startHarness } from './support/harness.js';
-import { createTestDatabase, postgresUnavailable } from './support/postgres.js';
+import { TEST_SERVER_URL, createTestDatabase, postgresUnavailable } from './support/postgres.js';
 
 const HEARTBEAT_MS = 500;
 const STUCK_AFTER_MS = 1000;
@@ -210,5 +213,81 @@ describe.skipIf(process.platform === 'win32').each(backends)('scale-out on $name
     for (const proc of [api, ...workers.filter((w) => w !== victim)]) proc.child.kill('SIGTERM');
     await Promise.all(procs.map((proc) => proc.exited));
     for (const worker of workers.filter((w) => w !== victim)) expect(worker.output()).toContain('trawl worker: stopping');
+  });
+});
+
+describe.skipIf(process.platform === 'win32' || unavailable !== undefined)('a PostgreSQL outage under a running worker', () => {
+  it('ends with the job closed once the database is back, the worker alive, and one log line per outage', async () => {
+    const h = await startHarness({ itemsPerQuery: 3 }, ENV);
+    // Media trickle: the job is mid-download, with a heartbeat to miss, when the database goes.
+    h.sim.setFaults([{ target: 'openverse:media', fault: 'trickle' }]);
+    const db = await createTestDatabase();
+    const name = new URL(db.url).pathname.slice(1);
+    const env = { TRAWL_DATABASE_URL: db.url };
+    const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+    await admin.connect();
+    const worker = start(['worker'], h, env);
+    try {
+      const config = loadConfig({ env: { ...h.env, ...env }, cwd: h.cwd });
+      const store = await openStore(config);
+      const job = await store.createJob({
+        id: randomUUID(),
+        query: 'cats',
+        type: 'image',
+        limit: 3,
+        outDir: path.join(h.cwd, 'data', 'library'),
+        budgets: { requestMs: 10_000, sourceMs: 60_000, jobMs: 60_000 },
+        sources: [pendingRun('openverse')],
+        createdAt: new Date().toISOString(),
+      });
+      await waitFor('the job to run', async () => ((await store.getJob(job.id))?.status === 'running' ? true : undefined));
+      await store.close();
+
+      // The database refuses every connection for 4 heartbeats (well past TRAWL_STUCK_AFTER).
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      await new Promise((resolve) => setTimeout(resolve, 4 * HEARTBEAT_MS));
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+
+      const back = new Date().toISOString();
+
+      // Either the worker's heartbeat got through first and the job lives on (its heartbeat is newer
+      // than the outage), or a reaper pass came first and closed it TRAWL_WORKER_LOST, after which
+      // the worker, finding its lease gone, writes nothing more. Never a running job nobody beats.
+      const after = await openStore(config);
+      try {
+        const settled = await waitFor('the job to live on or be closed', async () => {
+          const now = await after.getJob(job.id);
+          if (now?.status === 'running' && (now.heartbeatAt ?? '') > back) return now;
+          return now !== undefined && TERMINAL.has(now.status) ? now : undefined;
+        });
+        if (settled.status === 'running') {
+          await after.requestCancel(job.id, { code: 'TRAWL_CANCELLED', message: 'test over' }, new Date().toISOString());
+          const ended = await waitFor('the cancel to reach the worker', async () => {
+            const now = await after.getJob(job.id);
+            return now !== undefined && TERMINAL.has(now.status) ? now : undefined;
+          });
+          expect(ended).toMatchObject({ status: 'cancelled', worker: settled.worker });
+        } else {
+          expect(settled).toMatchObject({ status: 'failed', error: { code: 'TRAWL_WORKER_LOST' } });
+          await new Promise((resolve) => setTimeout(resolve, 2 * HEARTBEAT_MS));
+          expect(await after.getJob(job.id)).toEqual(settled);
+        }
+        console.info(`scale-out: after a ${4 * HEARTBEAT_MS} ms database outage the running job ${settled.status === 'running' ? 'lived on' : 'was closed as worker lost'}`);
+      } finally {
+        await after.close();
+      }
+      expect(worker.child.exitCode).toBeNull();
+      const log = await readFile(path.join(h.cwd, 'data', 'logs', 'trawl.log'), 'utf8');
+      expect(log.split('JOB QUEUE PICK FAILED').length - 1).toBe(1);
+      expect(log).toContain('JOB QUEUE PICK RECOVERED');
+    } finally {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await admin.end();
+      await db.drop();
+      await h.close();
+    }
   });
 });

@@ -55,6 +55,8 @@ export class JobQueue {
   private readonly active = new Map<string, ActiveJob>();
   private turn: Promise<unknown> = Promise.resolve();
   private pumpPending = false;
+  /** Whether the last look for work failed (logged once until a look succeeds). */
+  private pickFailing = false;
   private poll: NodeJS.Timeout | undefined;
   private state: 'idle' | 'started' | 'stopped' = 'idle';
 
@@ -144,11 +146,15 @@ export class JobQueue {
   private pump(): void {
     if (this.pumpPending) return;
     this.pumpPending = true;
-    this.takeTurn(() => {
+    this.takeTurn(async () => {
       this.pumpPending = false;
-      return this.fill();
+      await this.fill();
+      if (this.pickFailing) this.runtime.logger.info({}, 'JOB QUEUE PICK RECOVERED');
+      this.pickFailing = false;
     }).catch((err: unknown) => {
-      this.runtime.logger.error({ err }, 'JOB QUEUE PICK FAILED');
+      // Once per outage, not once per poll: a database that is down for minutes must not flood the log.
+      if (!this.pickFailing) this.runtime.logger.error({ err }, 'JOB QUEUE PICK FAILED');
+      this.pickFailing = true;
     });
   }
 

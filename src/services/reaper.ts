@@ -155,11 +155,16 @@ export interface ReaperHandle {
 export function startReaper(deps: ReaperDeps, intervalMs: number): ReaperHandle {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  // Logged once per outage (a database down for minutes), and once more when passes work again.
+  let failing = false;
   const pass = async (): Promise<void> => {
     try {
       await reapStuckJobs(deps, new Date(), { signal: controller.signal });
+      if (failing) deps.logger.info({}, 'REAPER RECOVERED');
+      failing = false;
     } catch (err) {
-      if (!controller.signal.aborted) deps.logger.error({ err }, 'REAPER FAILED');
+      if (!controller.signal.aborted && !failing) deps.logger.error({ err }, 'REAPER FAILED');
+      failing = true;
     }
   };
   const next = (): void => {

@@ -75,6 +75,11 @@ export class PostgresStore implements Store {
     // An idle connection the server drops emits 'error' on the pool, which would otherwise crash the
     // process; the pool discards that connection and the next call opens a new one.
     pool.on('error', () => undefined);
+    // A connection the server drops while it is checked out (between the statements of a
+    // transaction, say) emits 'error' on its client, where nobody listens: that would crash the
+    // process. The statement in flight fails with TRAWL_DATABASE anyway, and the pool discards a
+    // client that is no longer queryable when it comes back.
+    pool.on('connect', (connection) => connection.on('error', () => undefined));
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
