@@ -110,6 +110,23 @@ describe('saveResponse: refusals leave nothing behind', () => {
     expect(await filesLeft()).toEqual([]);
   });
 
+  // Regression (issue 8, "truncated image"): a file cut at its origin but sent with a matching
+  // Content-Length passed every transfer check and was saved as a broken image.
+  it.each([
+    ['png', (): Buffer => png(64, 64).subarray(0, 300), /truncated png image \(no IEND chunk at its end\)/],
+    ['jpeg', (): Buffer => jpeg(64, 64, { bodyBytes: 4000 }).subarray(0, 3000), /truncated jpg image \(no end-of-image marker\)/],
+  ])('refuses a %s cut short at its origin although its Content-Length matches', async (_name, cut, message) => {
+    const bytes = cut();
+    const err = await failure(save(responseOf(bytes, { contentLength: bytes.length })), 'TRAWL_NOT_MEDIA');
+    expect(err.message).toMatch(message);
+    expect(await filesLeft()).toEqual([]);
+  });
+
+  it('accepts a JPEG with maker data after its end-of-image marker', async () => {
+    const bytes = Buffer.concat([jpeg(64, 64), Buffer.alloc(2000, 0x41)]);
+    expect((await save(responseOf(bytes))).bytes).toBe(bytes.length);
+  });
+
   it('reports a body shorter than its Content-Length as truncated', async () => {
     const bytes = png(64, 64);
     const response = responseOf(bytes.subarray(0, bytes.byteLength - 10), { contentLength: bytes.byteLength });

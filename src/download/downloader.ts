@@ -7,6 +7,7 @@ import { abortReason } from '../engine/budget.js';
 import { TrawlError, toTrawlError } from '../errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { onDisk } from './disk-error.js';
+import { assertImageComplete, type FileEnds, IMAGE_TAIL_BYTES } from './image-end.js';
 import { placeInLibrary } from './library-file.js';
 import { MediaProbe } from './media-probe.js';
 import { type TempFile, createTempFile, removeTempFile } from './temp-files.js';
@@ -65,6 +66,7 @@ export async function saveResponse(response: HttpResponse, options: SaveOptions)
     checkFinalSize(bytes, response.contentLength);
     const file = temp;
     const { format, dimensions } = await probe.finish((n) => readStart(file, n));
+    if (format.kind === 'image') assertImageComplete(format.ext, await readEnds(file, bytes));
     await onDisk(file.path, 'write', () => file.handle.sync());
     await onDisk(file.path, 'close', () => file.handle.close());
     if (signal.aborted) throw abortReason(signal);
@@ -129,8 +131,18 @@ async function writeAll(temp: TempFile, chunk: Uint8Array): Promise<void> {
 }
 
 async function readStart(temp: TempFile, bytes: number): Promise<Uint8Array> {
+  return readAt(temp, 0, bytes);
+}
+
+/** The file's first bytes and its tail, for the end-of-image check. */
+async function readEnds(temp: TempFile, bytes: number): Promise<FileEnds> {
+  const tailBytes = Math.min(bytes, IMAGE_TAIL_BYTES);
+  return { head: await readAt(temp, 0, 12), tail: await readAt(temp, bytes - tailBytes, tailBytes), bytes };
+}
+
+async function readAt(temp: TempFile, position: number, bytes: number): Promise<Uint8Array> {
   const buffer = Buffer.alloc(bytes);
-  const { bytesRead } = await onDisk(temp.path, 'read', () => temp.handle.read(buffer, 0, bytes, 0));
+  const { bytesRead } = await onDisk(temp.path, 'read', () => temp.handle.read(buffer, 0, bytes, position));
   return buffer.subarray(0, bytesRead);
 }
 

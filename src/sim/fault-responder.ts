@@ -2,12 +2,13 @@
  * Answers a request under a fault rule: the route's payload, bent the way the fault says (or
  * replaced by an error, a redirect or a decoy file).
  */
-import { paddedBody } from './body.js';
+import { gzipSync } from 'node:zlib';
+import { bufferBody, paddedBody } from './body.js';
 import type { FaultRule } from './faults.js';
 import { MEDIA_TYPES, noiseBlock } from './media.js';
 import { bytesPayload, type Payload, textPayload } from './payload.js';
 import { hugeDimensionsPng } from './png.js';
-import { type Exchange, sendPartial, sendPayload } from './send.js';
+import { type Exchange, sendEndless, sendHeadersOnly, sendPartial, sendPayload } from './send.js';
 
 /** Query parameters that carry a redirect chain's progress: `_sim_hop` of `_sim_hops`. */
 export const HOP_PARAM = '_sim_hop';
@@ -46,6 +47,8 @@ export async function respond(x: Exchange, origin: Origin, rule: FaultRule | nul
     case 'reset':
     case 'truncate':
       return sendPartial(x, produce(), rule.fault);
+    case 'headers-only':
+      return sendHeadersOnly(x, produce());
     case 'rate-limit':
       return sendPayload(x, textPayload(429, 'Too Many Requests\n', undefined, { 'retry-after': rule.retryAfter ?? DEFAULTS.retryAfter }));
     case 'server-error': {
@@ -54,15 +57,21 @@ export async function respond(x: Exchange, origin: Origin, rule: FaultRule | nul
     }
     case 'html-as-image':
       return sendPayload(x, htmlAsImage(produce()));
+    case 'truncated-image':
+      return sendPayload(x, firstHalf(produce()));
     case 'huge-dimensions':
       return sendPayload(x, bytesPayload(200, hugeDimensionsPng(), MEDIA_TYPES.png));
     case 'oversized':
       return sendPayload(x, oversized(produce(), rule.size ?? DEFAULTS.oversizedBytes));
+    case 'endless':
+      return sendEndless(x, produce());
+    case 'gzip-bomb':
+      return sendPayload(x, gzipBomb(produce()));
     case 'redirect-loop':
       return sendPayload(x, redirect(`${origin.url}${x.req.url ?? '/'}`));
     case 'redirect-private':
       // 127.0.0.2 is loopback too, but nothing listens there: only an SSRF guard should stop the client.
-      return sendPayload(x, redirect(`http://127.0.0.2:${origin.port}${x.req.url ?? '/'}`));
+      return sendPayload(x, redirect(rule.location ?? `http://127.0.0.2:${origin.port}${x.req.url ?? '/'}`));
     case 'redirect-chain':
       return redirectChain(x, origin, rule.hops ?? DEFAULTS.hops, produce);
   }
@@ -91,8 +100,26 @@ function htmlAsImage(real: Payload): Payload {
   return bytesPayload(200, Buffer.from(html), real.headers['content-type'] ?? 'image/jpeg');
 }
 
+/** The first half of the real file as a complete answer: the file was cut at its origin, the transfer is fine. */
+function firstHalf(real: Payload): Payload {
+  return { ...real, body: bufferBody(real.body.slice(0, Math.floor(real.body.length / 2))) };
+}
+
 /** The real file's first bytes (so sniffing succeeds), then noise, declared and sent up to `size` bytes. */
 function oversized(real: Payload, size: number): Payload {
   const prefix = real.body.slice(0, Math.min(real.body.length, size, 1024 * 1024));
   return { status: real.status, headers: real.headers, body: paddedBody(prefix, size, noiseBlock()) };
+}
+
+/** Zeros a gzip bomb inflates to: a few dozen KiB on the wire. */
+const BOMB_INFLATED_BYTES = 64 * 1024 * 1024;
+let bomb: Buffer | undefined;
+
+/**
+ * The real answer's headers with `Content-Encoding: gzip` and a body that inflates to 64 MiB of
+ * zeros, sent whatever Accept-Encoding said: only a client that refuses unasked-for encodings is safe.
+ */
+function gzipBomb(real: Payload): Payload {
+  bomb ??= gzipSync(Buffer.alloc(BOMB_INFLATED_BYTES), { level: 9 });
+  return { status: real.status, headers: { ...real.headers, 'content-encoding': 'gzip' }, body: bufferBody(bomb) };
 }

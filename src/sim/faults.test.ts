@@ -8,6 +8,8 @@ describe('parseFaultSpec', () => {
     expect(parseFaultSpec('*:media=rate-limit,retryAfter=2,times=1')).toEqual({ target: '*:media', fault: 'rate-limit', retryAfter: '2', times: 1 });
     expect(parseFaultSpec('/media/pexels/photo-3.png=server-error,status=502')).toEqual({ target: '/media/pexels/photo-3.png', fault: 'server-error', status: 502 });
     expect(parseFaultSpec('wikimedia_commons:media=redirect-chain,hops=4')).toMatchObject({ hops: 4 });
+    expect(parseFaultSpec('*:media=redirect-private,location=http://[::1]:9/x.png')).toMatchObject({ location: 'http://[::1]:9/x.png' });
+    expect(parseFaultSpec('*:media=endless')).toEqual({ target: '*:media', fault: 'endless' });
   });
 
   it('keeps the comma of an HTTP-date Retry-After', () => {
@@ -32,6 +34,8 @@ describe('parseFaultSpec', () => {
     ['pexels=hang,times=1,times=2', /given twice/],
     ['pexels:media=server-error,status=200', /status must be a whole number from 400 to 599/],
     ['pexels:media=trickle,bytesPerSecond=-1', /bytesPerSecond must be greater than 0/],
+    ['pexels:media=redirect-private,location=ftp://127.0.0.2/x', /location must be an absolute http\(s\) URL/],
+    ['pexels:media=redirect-loop,location=http://127.0.0.2/', /option 'location' does not apply to redirect-loop/],
   ])('refuses %s, naming the bad part', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(message);
   });

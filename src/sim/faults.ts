@@ -12,12 +12,16 @@ export const FAULT_KINDS = [
   'trickle',
   'slow',
   'stall',
+  'headers-only',
   'reset',
   'truncate',
   'rate-limit',
   'server-error',
   'html-as-image',
+  'truncated-image',
   'oversized',
+  'endless',
+  'gzip-bomb',
   'redirect-loop',
   'redirect-chain',
   'redirect-private',
@@ -39,29 +43,34 @@ export interface FaultRule {
   bytesPerSecond?: number;   // for trickle (default 1 byte per 200 ms) and slow (default 64 KiB/s)
   hops?: number;             // for redirect-chain (default 3)
   size?: number;             // for oversized: declared Content-Length (default 10 GiB); body is endless
+  location?: string;         // for redirect-private: where to send the client (default http://127.0.0.2:<sim port><same path>)
 }
 
-type FaultOption = 'retryAfter' | 'status' | 'bytesPerSecond' | 'hops' | 'size';
+type FaultOption = 'retryAfter' | 'status' | 'bytesPerSecond' | 'hops' | 'size' | 'location';
 
 const OPTIONS_BY_FAULT: Readonly<Record<FaultKind, readonly FaultOption[]>> = {
   hang: [],
   trickle: ['bytesPerSecond'],
   slow: ['bytesPerSecond'],
   stall: [],
+  'headers-only': [],
   reset: [],
   truncate: [],
   'rate-limit': ['retryAfter'],
   'server-error': ['status', 'retryAfter'],
   'html-as-image': [],
+  'truncated-image': [],
   oversized: ['size'],
+  endless: [],
+  'gzip-bomb': [],
   'redirect-loop': [],
   'redirect-chain': ['hops'],
-  'redirect-private': [],
+  'redirect-private': ['location'],
   'huge-dimensions': [],
 };
 
 /** Faults that only make sense for a file download. */
-const MEDIA_ONLY: ReadonlySet<FaultKind> = new Set(['html-as-image', 'huge-dimensions']);
+const MEDIA_ONLY: ReadonlySet<FaultKind> = new Set(['html-as-image', 'truncated-image', 'huge-dimensions']);
 
 /** Media paths not owned by a source route: the benchmark's streamed files under /media/blob/. */
 const MEDIA_ONLY_SOURCES = ['blob'];
@@ -90,6 +99,7 @@ export function validateFaultRule(raw: unknown): FaultRule {
   if (input.bytesPerSecond !== undefined) rule.bytesPerSecond = positive('bytesPerSecond', input.bytesPerSecond);
   if (input.hops !== undefined) rule.hops = integer('hops', input.hops, 1, 100);
   if (input.size !== undefined) rule.size = integer('size', input.size, 1, Number.MAX_SAFE_INTEGER);
+  if (input.location !== undefined) rule.location = httpUrl('location', input.location);
   return rule;
 }
 
@@ -130,6 +140,12 @@ function headerText(name: string, value: unknown): string {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
   // Any printable text is allowed on purpose ('garbage' is a test case); only what HTTP cannot carry is refused.
   if (typeof text !== 'string' || !/^[\x20-\x7e]{0,200}$/.test(text)) throw bad(`${name} must be printable header text (≤ 200 characters); got ${JSON.stringify(value)}`);
+  return text;
+}
+
+function httpUrl(name: string, value: unknown): string {
+  const text = headerText(name, value);
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) throw bad(`${name} must be an absolute http(s) URL; got ${JSON.stringify(value)}`);
   return text;
 }
 

@@ -5,7 +5,8 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Body } from './body.js';
+import { type Body, paddedBody } from './body.js';
+import { noiseBlock } from './media.js';
 import type { Payload } from './payload.js';
 import type { RequestRecord } from './request-log.js';
 
@@ -53,6 +54,24 @@ export async function sendPartial(x: Exchange, payload: Payload, cutoff: Cutoff)
   // once it has read them, it gets ECONNRESET, which is the failure this fault stands for.
   else if (cutoff === 'reset' && (await pause(RESET_DELAY_MS, x.signal))) socket.resetAndDestroy();
   // 'stall': say nothing more; the socket stays open until the client gives up.
+}
+
+/** Sends the status line and headers of the full answer, then silence: not one body byte. */
+export async function sendHeadersOnly(x: Exchange, payload: Payload): Promise<void> {
+  writeHead(x, payload);
+  x.res.flushHeaders();
+  await flushed(x);
+}
+
+/**
+ * Sends the answer's headers without Content-Length (chunked), its body, then noise for ever, as
+ * fast as the client reads: a body with no declared size and no end. Resolves when the client goes.
+ */
+export async function sendEndless(x: Exchange, payload: Payload): Promise<void> {
+  const { 'content-length': _declared, ...headers } = payload.headers;
+  x.res.writeHead(payload.status, headers);
+  x.record.status = payload.status;
+  await pump(x, paddedBody(payload.body.slice(0, payload.body.length), Number.MAX_SAFE_INTEGER, noiseBlock()), Number.MAX_SAFE_INTEGER);
 }
 
 /** Writes bytes `[0, end)` of `body`; false if the client went away first. */

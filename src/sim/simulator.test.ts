@@ -192,3 +192,49 @@ describe('control API', () => {
     expect(log.find((r) => r.target === 'media')).toMatchObject({ fault: 'server-error', status: 500 });
   });
 });
+
+describe('body faults for the fault suite', () => {
+  it('headers-only: sends the headers, then not one body byte', async () => {
+    sim.setFaults([{ target: PHOTO, fault: 'headers-only' }]);
+    const controller = new AbortController();
+    const res = await fetch(`${sim.url}${PHOTO}`, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get('content-length'))).toBeGreaterThan(0);
+    const reader = res.body?.getReader();
+    const first = await Promise.race([reader?.read().then(() => 'bytes'), delay(300).then(() => 'silence')]);
+    controller.abort();
+    expect(first).toBe('silence');
+    expect(sim.requests().find(forPhoto)?.bytesSent).toBe(0);
+  });
+
+  it('endless: a chunked body without Content-Length that never ends', async () => {
+    sim.setFaults([{ target: PHOTO, fault: 'endless' }]);
+    const controller = new AbortController();
+    const res = await fetch(`${sim.url}${PHOTO}`, { signal: controller.signal });
+    expect(res.headers.get('content-length')).toBeNull();
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    let read = 0;
+    for await (const chunk of res.body ?? []) {
+      read += (chunk as Uint8Array).byteLength;
+      if (read > 4 * 1024 * 1024) break;
+    }
+    controller.abort();
+    expect(read).toBeGreaterThan(4 * 1024 * 1024);
+    await sim.waitForClosed(forPhoto, 2_000);
+  });
+
+  it('gzip-bomb: a gzip body whatever Accept-Encoding asked for', async () => {
+    sim.setFaults([{ target: PHOTO, fault: 'gzip-bomb' }]);
+    const res = await fetch(`${sim.url}${PHOTO}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(res.headers.get('content-length'))).toBeLessThan(1024 * 1024);
+    await res.body?.cancel();
+  });
+
+  it('redirect-private: redirects to the given location', async () => {
+    sim.setFaults([{ target: PHOTO, fault: 'redirect-private', location: 'http://[::1]:9/elsewhere.png' }]);
+    const res = await fetch(`${sim.url}${PHOTO}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('http://[::1]:9/elsewhere.png');
+  });
+});
