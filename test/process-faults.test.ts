@@ -17,7 +17,7 @@ import { silentLogger } from '../src/logging/logger.js';
 import { startReaper } from '../src/services/reaper.js';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite/sqlite.store.js';
 import type { StoredEvent } from '../src/store/store.js';
-import { type Harness, ROOT, leftoverTempFiles, runCli, startHarness } from './support/harness.js';
+import { type Harness, ROOT, leftoverTempFiles, runCli, startHarness, waitFor } from './support/harness.js';
 
 const HEARTBEAT_MS = 500;
 const STUCK_AFTER_MS = 1500;
@@ -60,16 +60,6 @@ function startFetch(h: Harness): Fetch {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, at: Date.now() }));
   });
   return { child, exited };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const sleepUntil = (at: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));

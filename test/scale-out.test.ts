@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import { type Job, pendingRun } from '../src/domain.js';
 import { openStore } from '../src/store/open-store.js';
-import { type Harness, ROOT, leftoverTempFiles, startHarness } from './support/harness.js';
+import { type Harness, ROOT, leftoverTempFiles, startHarness, waitFor } from './support/harness.js';
 import { TEST_SERVER_URL, createTestDatabase, postgresUnavailable } from './support/postgres.js';
 
 const HEARTBEAT_MS = 500;
@@ -49,16 +49,6 @@ function start(args: string[], h: Harness, env: Record<string, string>): Proc {
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return { child, output: () => output, exited };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Collects the names and job ids of an SSE stream's events until aborted. */

@@ -67,20 +67,21 @@ export class EventRecorder implements EventFeed {
       try {
         const at = new Date().toISOString();
         const ids = await this.store.appendEvents(batch);
-        batch.forEach((event, n) => this.deliver({ ...event, id: ids[n] ?? 0, at }));
+        batch.forEach((event, n) => tellListeners(this.listeners, { ...event, id: ids[n] ?? 0, at }, this.onError));
       } catch (err) {
         this.onError(err);
       }
     }
   }
+}
 
-  private deliver(event: StoredEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.onError(err);
-      }
+/** Hands `event` to every listener; one that throws is reported and does not stop the others. */
+export function tellListeners(listeners: Iterable<(event: StoredEvent) => void>, event: StoredEvent, onError: (err: unknown) => void): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch (err) {
+      onError(err);
     }
   }
 }

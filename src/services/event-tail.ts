@@ -7,7 +7,7 @@
  * otherwise every poll interval. Delivery follows the store's id order, never the order news
  * arrived in, so a stream's "drop what is at or below the last id sent" rule never loses an event.
  */
-import type { EventFeed } from '../engine/event-recorder.js';
+import { type EventFeed, tellListeners } from '../engine/event-recorder.js';
 import type { Store, StoredEvent } from '../store/store.js';
 
 /** How often the tail reads without news: other processes' events show up within this. */
@@ -107,19 +107,9 @@ export class EventTail implements EventFeed {
       for (const event of page) {
         if (this.state !== 'running') return;
         this.lastId = event.id;
-        this.deliver(event);
+        tellListeners(this.listeners, event, this.onError);
       }
       if (page.length < PAGE_SIZE) return;
-    }
-  }
-
-  private deliver(event: StoredEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.onError(err);
-      }
     }
   }
 }

@@ -12,20 +12,24 @@ import type { Lease, StuckJobClose } from './store.js';
 /** Source-run states that are still open: a job that ends closes them. */
 const OPEN_RUN_STATUSES: readonly SourceRunStatus[] = ['pending', 'running'];
 
-/** Queued → running for `owner`, bumping the fencing version. Changes one row, or none when the job is not queued. */
+/**
+ * Queued → running for `owner`, bumping the fencing version: the UPDATE without its row condition.
+ * Always add `status = 'queued'` and which job (`claimQueuedJob`, or the PostgreSQL claim-next).
+ */
+export function claimUpdate(db: Kysely<Database>, owner: string, now: string) {
+  return db.updateTable('jobs').set((eb) => ({
+    status: 'running',
+    worker: owner,
+    heartbeat_at: now,
+    started_at: now,
+    cancel_requested_at: null,
+    lease_version: eb(eb.ref('lease_version'), '+', 1),
+  }));
+}
+
+/** Claims job `id` for `owner`. Changes one row, or none when the job is not queued. */
 export function claimQueuedJob(db: Kysely<Database>, id: string, owner: string, now: string) {
-  return db
-    .updateTable('jobs')
-    .set((eb) => ({
-      status: 'running',
-      worker: owner,
-      heartbeat_at: now,
-      started_at: now,
-      cancel_requested_at: null,
-      lease_version: eb(eb.ref('lease_version'), '+', 1),
-    }))
-    .where('id', '=', id)
-    .where('status', '=', 'queued');
+  return claimUpdate(db, owner, now).where('id', '=', id).where('status', '=', 'queued');
 }
 
 /** The oldest queued job's id: the next one a worker claims. */

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../support/harness.js';
-import { blackholeConnects, dnsError, expectItemsIntact, failureCodes, rewrittenSource, runRow, startCanary, stubResolver } from './support/fault-kit.js';
+import { blackholeConnects, dnsError, expectRow, rewrittenSource, runRow, startCanary, stubResolver } from './support/fault-kit.js';
 
 const ENV = { TRAWL_REQUEST_TIMEOUT: '1s', TRAWL_SOURCE_TIMEOUT: '20s', TRAWL_JOB_TIMEOUT: '30s', TRAWL_MIN_SPEED: '0' };
 const CATS = (n: number): string => `/media/openverse/cats-${n}.png`;
@@ -20,16 +20,6 @@ afterEach(async () => {
   await h.close();
 });
 
-/** The row's verdict: completed, `failed` as the only failures, the others saved intact, inside `budgetMs`. */
-async function expectRow(run: Awaited<ReturnType<typeof runRow>>, failed: Record<string, string>, budgetMs: number): Promise<void> {
-  expect(failureCodes(run.report)).toEqual(failed);
-  expect(run.job.status).toBe('completed');
-  expect(run.report.downloaded).toBe(4 - Object.keys(failed).length);
-  expect(run.elapsedMs).toBeLessThan(budgetMs);
-  await expectItemsIntact(h, run.report);
-  // The simulator's side of every faulted exchange is closed too.
-  await h.sim.waitForClosed((r) => r.fault !== null, 2_000);
-}
 
 const requestsFor = (p: string): number => h.sim.requests().filter((r) => r.path.startsWith(p)).length;
 
@@ -40,7 +30,7 @@ describe('network faults', () => {
     try {
       const source = rewrittenSource((url, i) => (i === 0 ? `http://127.0.0.1:${canary.port}${url.pathname}` : url.href));
       const run = await runRow(h, JOB, { sources: [source], env: { TRAWL_ALLOW_HOSTS: '127.0.0.1' } });
-      await expectRow(run, { [CATS(1)]: 'TRAWL_REQUEST_TIMEOUT' }, 10_000);
+      await expectRow(h, run, { [CATS(1)]: 'TRAWL_REQUEST_TIMEOUT' }, 10_000);
       expect(hole.attempts()).toBe(3);
       expect(canary.connections()).toBe(0);
     } finally {
@@ -51,24 +41,24 @@ describe('network faults', () => {
 
   it('silence after accept (no headers): TRAWL_REQUEST_TIMEOUT after 3 tries', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'hang' }]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_REQUEST_TIMEOUT' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_REQUEST_TIMEOUT' }, 10_000);
     expect(requestsFor(CATS(1))).toBe(3);
   });
 
   it('headers, then silence: TRAWL_BODY_IDLE', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'headers-only' }]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_BODY_IDLE' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_BODY_IDLE' }, 10_000);
   });
 
   it('stall mid-body: TRAWL_BODY_IDLE', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'stall' }]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_BODY_IDLE' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_BODY_IDLE' }, 10_000);
   });
 
   it('1-byte trickle: TRAWL_TOO_SLOW at the speed window, not retried', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'trickle', bytesPerSecond: 5 }]);
     const run = await runRow(h, JOB, { env: { TRAWL_MIN_SPEED: '4KiB/1s', TRAWL_REQUEST_TIMEOUT: '5s' } });
-    await expectRow(run, { [CATS(1)]: 'TRAWL_TOO_SLOW' }, 8_000);
+    await expectRow(h, run, { [CATS(1)]: 'TRAWL_TOO_SLOW' }, 8_000);
     expect(requestsFor(CATS(1))).toBe(1);
   });
 
@@ -77,7 +67,7 @@ describe('network faults', () => {
     h = await startHarness({ itemsPerQuery: 4, imageBytes: 96_000 }, ENV);
     h.sim.setFaults([{ target: CATS(1), fault: 'slow', bytesPerSecond: 32 * 1024 }]);
     const run = await runRow(h, JOB, { env: { TRAWL_MIN_SPEED: '8KiB/1s' } });
-    await expectRow(run, {}, 15_000);
+    await expectRow(h, run, {}, 15_000);
     const slow = h.sim.requests().filter((r) => r.path === CATS(1));
     expect(slow).toHaveLength(1);
     expect(run.report.items.find((i) => i.url.endsWith(CATS(1)))?.bytes).toBe(slow[0]?.bytesSent);
@@ -90,14 +80,14 @@ describe('network faults', () => {
       { target: CATS(1), fault: 'reset' },
       { target: CATS(2), fault: 'reset', times: 1 },
     ]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TRUNCATED' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TRUNCATED' }, 10_000);
     expect(requestsFor(CATS(1))).toBe(3);
     expect(requestsFor(CATS(2))).toBe(2);
   });
 
   it('body shorter than its Content-Length: TRAWL_TRUNCATED, never saved', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'truncate' }]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TRUNCATED' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TRUNCATED' }, 10_000);
   });
 
   it('429/503 with Retry-After in seconds, as an HTTP-date, huge, and garbage', async () => {
@@ -112,7 +102,7 @@ describe('network faults', () => {
     ]);
     const run = await runRow(h, JOB);
     // The huge wait is refused at once (no day-long sleep); the others are waited out and saved.
-    await expectRow(run, { [CATS(3)]: 'TRAWL_RATE_LIMITED' }, 15_000);
+    await expectRow(h, run, { [CATS(3)]: 'TRAWL_RATE_LIMITED' }, 15_000);
     expect(requestsFor(CATS(3))).toBe(1);
     const tries = (p: string): number[] => h.sim.requests().filter((r) => r.path === p).map((r) => r.startedAt);
     const gap = (p: string): number => {
@@ -127,13 +117,13 @@ describe('network faults', () => {
 
   it('redirect loop: TRAWL_TOO_MANY_REDIRECTS, not retried', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'redirect-loop' }]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TOO_MANY_REDIRECTS' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TOO_MANY_REDIRECTS' }, 10_000);
     expect(requestsFor(CATS(1))).toBe(1);
   });
 
   it('20-hop redirect chain: stopped after TRAWL_MAX_REDIRECTS hops', async () => {
     h.sim.setFaults([{ target: CATS(1), fault: 'redirect-chain', hops: 20 }]);
-    await expectRow(await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TOO_MANY_REDIRECTS' }, 10_000);
+    await expectRow(h, await runRow(h, JOB), { [CATS(1)]: 'TRAWL_TOO_MANY_REDIRECTS' }, 10_000);
     expect(requestsFor(CATS(1))).toBe(6);
   });
 
@@ -141,7 +131,7 @@ describe('network faults', () => {
     const resolver = stubResolver((name) => dnsError('ENOTFOUND', name));
     const source = rewrittenSource((url, i) => (i === 0 ? `http://missing.trawl.test:${url.port}${url.pathname}` : url.href));
     const run = await runRow(h, JOB, { sources: [source], lookup: resolver.lookup });
-    await expectRow(run, { [CATS(1)]: 'TRAWL_DNS' }, 10_000);
+    await expectRow(h, run, { [CATS(1)]: 'TRAWL_DNS' }, 10_000);
     expect(resolver.calls).toEqual(['missing.trawl.test']);
   });
 });

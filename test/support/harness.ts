@@ -130,3 +130,14 @@ export function runCli(args: string[], h: Harness, options: { env?: Record<strin
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - start }));
   });
 }
+
+/** Polls `probe` every 25 ms until it returns a value, which it resolves with; throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

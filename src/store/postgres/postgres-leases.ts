@@ -32,19 +32,9 @@ export async function claim(db: Kysely<Database>, id: string, owner: string, now
  * locked. Undefined when no job is queued (or every queued one is being taken right now).
  */
 export async function claimNext(db: Kysely<Database>, owner: string, now: string): Promise<ClaimedJob | undefined> {
-  const row = await db
-    .updateTable('jobs')
-    .set((eb) => ({
-      status: 'running',
-      worker: owner,
-      heartbeat_at: now,
-      started_at: now,
-      cancel_requested_at: null,
-      lease_version: eb(eb.ref('lease_version'), '+', 1),
-    }))
-    .where((eb) =>
-      eb('id', '=', eb.selectFrom('jobs').select('id').where('status', '=', 'queued').orderBy('created_at').orderBy('id').limit(1).forUpdate().skipLocked()),
-    )
+  const row = await lq
+    .claimUpdate(db, owner, now)
+    .where((eb) => eb('id', '=', lq.selectOldestQueuedJob(db).forUpdate().skipLocked()))
     .where('status', '=', 'queued')
     .returning(['id', 'lease_version'])
     .executeTakeFirst();

@@ -7,14 +7,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
-
-/** One step of the schema. */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  /** PostgreSQL statements, run as one script. */
-  readonly up: string;
-}
+import type { Migration } from '../migration.js';
 
 /** Every migration, in version order. */
 export const MIGRATIONS: readonly Migration[] = [

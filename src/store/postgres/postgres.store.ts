@@ -16,7 +16,8 @@ import type { CancelOutcome, JobFilter, JobPatch, Lease, NewEvent, NewJob, Store
 import { maskDatabaseUrl, toStoreError } from './postgres-errors.js';
 import * as leases from './postgres-leases.js';
 import { EVENTS_CHANNEL, EventSubscriptions } from './postgres-listener.js';
-import { migrate, pendingMigrations, type Migration } from './postgres-migrations.js';
+import type { Migration } from '../migration.js';
+import { migrate, pendingMigrations } from './postgres-migrations.js';
 
 /** How to connect to PostgreSQL. */
 export interface PostgresStoreOptions {

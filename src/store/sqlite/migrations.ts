@@ -4,14 +4,7 @@
  * any other way. Never edit a shipped migration: add the next number.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-
-/** One step of the schema. */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  /** SQLite statements, run as one script. */
-  readonly up: string;
-}
+import type { Migration } from '../migration.js';
 
 /** Every migration, in version order. */
 export const MIGRATIONS: readonly Migration[] = [

@@ -88,6 +88,20 @@ export function failureCodes(report: JobReport): Record<string, string> {
   return Object.fromEntries(report.failures.map((f) => [new URL(f.url).pathname, f.code]));
 }
 
+/**
+ * A row's verdict: the job completed, `failed` (URL → code) are its only failures, the other items
+ * of the job (`total` in all) are saved intact, it ended inside `budgetMs`, and the simulator's side
+ * of every faulted exchange is closed too.
+ */
+export async function expectRow(h: Harness, run: RowRun, failed: Record<string, string>, budgetMs: number, total = 4): Promise<void> {
+  expect(failureCodes(run.report)).toEqual(failed);
+  expect(run.job.status).toBe('completed');
+  expect(run.report.downloaded).toBe(total - Object.keys(failed).length);
+  expect(run.elapsedMs).toBeLessThan(budgetMs);
+  await expectItemsIntact(h, run.report);
+  await h.sim.waitForClosed((r) => r.fault !== null, 2_000);
+}
+
 /** Every saved item's file exists with its recorded size and sha256, inside the output directory. */
 export async function expectItemsIntact(h: Harness, report: JobReport): Promise<void> {
   const out = path.join(h.cwd, 'downloads');
