@@ -1,10 +1,23 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { imageSize } from 'image-size';
+import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MediaLibrary, streamedMp4, videoDimensions } from './media.js';
 import { crc32, HUGE_DIMENSION, hugeDimensionsPng } from './png.js';
 
 const library = (): MediaLibrary => new MediaLibrary({ imageBytes: 24_000, videoBytes: 200_000 });
+
+/** The concatenated IDAT data of a PNG, checking every chunk's CRC on the way. */
+function idat(png: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  for (let offset = 8; offset < png.length; ) {
+    const length = png.readUInt32BE(offset);
+    expect(png.readUInt32BE(offset + 8 + length)).toBe(crc32(png.subarray(offset + 4, offset + 8 + length)));
+    if (png.toString('latin1', offset + 4, offset + 8) === 'IDAT') parts.push(png.subarray(offset + 8, offset + 8 + length));
+    offset += 12 + length;
+  }
+  return Buffer.concat(parts);
+}
 
 describe('PNG images', () => {
   it('are valid PNGs whose real dimensions are the ones reported', async () => {
@@ -41,6 +54,18 @@ describe('PNG images', () => {
       offset += 12 + length;
     }
     expect(offset).toBe(png.length);
+  });
+
+  it('with sharedPixels stay valid, sized and unique per key while sharing one encoded body', async () => {
+    const shared = new MediaLibrary({ imageBytes: 100_000, videoBytes: 200_000, sharedPixels: true });
+    const [a, b] = [shared.image('pexels/photo-1'), shared.image('pexels/photo-7')];
+    expect(await fileTypeFromBuffer(a)).toEqual({ ext: 'png', mime: 'image/png' });
+    const size = imageSize(a);
+    expect({ width: size.width, height: size.height }).toEqual(shared.imageDimensions('pexels/photo-1'));
+    expect(a.length).toBeGreaterThan(90_000);
+    expect(a.equals(b)).toBe(false);
+    expect(shared.image('pexels/photo-1').equals(a)).toBe(true);
+    expect(inflateSync(idat(a)).length).toBe(size.height * (1 + size.width * 3));
   });
 
   it('include a small decompression bomb claiming 50,000 × 50,000 pixels', () => {

@@ -4,7 +4,7 @@
  * report them without generating the file, and they always equal the file's own.
  */
 import { type Body, paddedBody } from './body.js';
-import { noisePng } from './png.js';
+import { labelledPng, noisePng } from './png.js';
 import { fillNoise, hashString, seededUint32 } from './random.js';
 import { mp4Header, webmFile } from './video.js';
 
@@ -66,7 +66,7 @@ export class MediaLibrary {
   private readonly cache = new Map<string, Buffer>();
   private cachedBytes = 0;
 
-  constructor(private readonly sizes: { imageBytes: number; videoBytes: number }) {}
+  constructor(private readonly sizes: { imageBytes: number; videoBytes: number; sharedPixels?: boolean }) {}
 
   /** The dimensions of the PNG for `key`: a common aspect ratio picked by the key, sized so the file is ~imageBytes. */
   imageDimensions(key: string): Dimensions {
@@ -78,10 +78,12 @@ export class MediaLibrary {
 
   /** The PNG for `key` (noise, ~imageBytes, the dimensions {@link imageDimensions} reports). */
   image(key: string): Buffer {
-    return this.cached(`png:${key}`, () => {
-      const { width, height } = this.imageDimensions(key);
-      return noisePng(width, height, key);
-    });
+    const { width, height } = this.imageDimensions(key);
+    if (this.sizes.sharedPixels === true) {
+      // One encoded body per aspect ratio, labelled per key: unique files (distinct hashes) at the cost of a copy.
+      return labelledPng(this.cached(`png-shared:${width}x${height}`, () => noisePng(width, height, `shared:${width}x${height}`)), key);
+    }
+    return this.cached(`png:${key}`, () => noisePng(width, height, key));
   }
 
   /** The video for `key` in `container`, ~videoBytes, with the dimensions {@link videoDimensions} reads from the key. */

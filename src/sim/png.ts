@@ -62,6 +62,16 @@ export function noisePng(width: number, height: number, seed: string): Buffer {
   return encode(width, height, scanlines);
 }
 
+/**
+ * `png` with a tEXt chunk ("Comment" = `label`) right after its IHDR: a different, still valid file
+ * made without re-encoding the pixels, so many unique images can share one encoded body.
+ */
+export function labelledPng(png: Buffer, label: string): Buffer {
+  const afterHeader = SIGNATURE.length + 25;
+  const text = chunk('tEXt', Buffer.from(`Comment\0${label}`, 'latin1'));
+  return Buffer.concat([png.subarray(0, afterHeader), text, png.subarray(afterHeader)]);
+}
+
 /** Claimed by {@link hugeDimensionsPng}: 2.5 gigapixels, far beyond any sane decode limit. */
 export const HUGE_DIMENSION = 50_000;
 

@@ -9,6 +9,9 @@ export interface SimulatorOptions {
   itemsPerQuery?: number;   // results each source has for any query (default 60); query 'nothing' → 0 results
   imageBytes?: number;      // approx size of each generated image (default 24_000)
   videoBytes?: number;      // approx size of each generated video (default 200_000)
+  /** Every image of one size shares its pixels and differs only by a text chunk naming its key (default false).
+   *  Benchmarks set it: images then cost a copy to serve instead of ~15 MB/s of noise generation. */
+  sharedPixels?: boolean;
 }
 
 /** {@link SimulatorOptions} with every default applied. */
@@ -21,6 +24,7 @@ const DEFAULTS: SimSettings = {
   itemsPerQuery: 60,
   imageBytes: 24_000,
   videoBytes: 200_000,
+  sharedPixels: false,
 };
 
 /** Applies defaults and refuses values the simulator cannot honour, naming the option. */
