@@ -21,13 +21,13 @@ export async function placeInLibrary(tempPath: string, dir: string, sha256: stri
   const relativePath = `${sha256.slice(0, 2)}/${sha256}.${ext}`;
   const shard = path.join(dir, sha256.slice(0, 2));
   const target = path.join(shard, `${sha256}.${ext}`);
-  const created = await onDisk(shard, 'create directory', () => mkdir(shard, { recursive: true }));
   if (await holdsCopy(target, bytes)) {
     await onDisk(tempPath, 'delete', () => unlink(tempPath));
     return { path: target, relativePath, duplicate: true };
   }
+  let created: string | undefined;
   try {
-    await rename(tempPath, target);
+    created = await moveIntoShard(tempPath, target, shard);
   } catch (err) {
     // Windows refuses to rename over an existing (possibly open) file with EPERM/EEXIST; another
     // download of the same content may have just won that race, which is success for us too.
@@ -38,6 +38,23 @@ export async function placeInLibrary(tempPath: string, dir: string, sha256: stri
   await syncDirectory(shard);
   if (created !== undefined) await syncDirectory(dir);
   return { path: target, relativePath, duplicate: false };
+}
+
+/**
+ * Renames the temp file to `target`, creating its shard only when the rename finds it missing (the
+ * shard exists for all but the first files of a library, and mkdir per file is measurable when a
+ * job saves thousands). Returns the first directory mkdir created, if any.
+ */
+async function moveIntoShard(tempPath: string, target: string, shard: string): Promise<string | undefined> {
+  try {
+    await rename(tempPath, target);
+    return undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const created = await onDisk(shard, 'create directory', () => mkdir(shard, { recursive: true }));
+  await rename(tempPath, target);
+  return created;
 }
 
 async function holdsCopy(target: string, bytes: number): Promise<boolean> {

@@ -12,9 +12,17 @@ export function publicItem(item: Item): Omit<Item, 'jobId'> {
 
 /**
  * Appends one item as a JSON line to `<outDir>/manifest.jsonl`. Each line is written with a
- * single append call, so a crash leaves whole lines only.
+ * single append call, so a crash leaves whole lines only. The directory is created only when the
+ * append finds it missing: the usual item costs one filesystem call, not two.
  */
 export async function appendManifest(item: Item, outDir: string): Promise<void> {
-  await mkdir(outDir, { recursive: true });
-  await appendFile(path.join(outDir, MANIFEST_FILE), `${JSON.stringify(publicItem(item))}\n`, 'utf8');
+  const file = path.join(outDir, MANIFEST_FILE);
+  const line = `${JSON.stringify(publicItem(item))}\n`;
+  try {
+    await appendFile(file, line, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(outDir, { recursive: true });
+    await appendFile(file, line, 'utf8');
+  }
 }
