@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from '../config/units.js';
 import type { MediaKind } from '../domain.js';
@@ -7,7 +6,7 @@ import { abortReason } from '../engine/budget.js';
 import { TrawlError, toTrawlError } from '../errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { onDisk } from './disk-error.js';
-import { assertImageComplete, type FileEnds, IMAGE_TAIL_BYTES } from './image-end.js';
+import { EndKeeper, type FileEnds, assertImageComplete } from './image-end.js';
 import { placeInLibrary } from './library-file.js';
 import { MediaProbe } from './media-probe.js';
 import { type TempFile, createTempFile, removeTempFile } from './temp-files.js';
@@ -59,14 +58,13 @@ export async function saveResponse(response: HttpResponse, options: SaveOptions)
   try {
     if (signal.aborted) throw abortReason(signal);
     checkDeclaredSize(response.contentLength, options.maxFileSize);
-    await onDisk(dir, 'create directory', () => mkdir(dir, { recursive: true }));
     temp = await createTempFile(dir);
     const probe = new MediaProbe(options.maxPixels);
-    const { bytes, sha256 } = await receiveBody(response, temp, probe, options);
+    const { bytes, sha256, ends } = await receiveBody(response, temp, probe, options);
     checkFinalSize(bytes, response.contentLength);
     const file = temp;
     const { format, dimensions } = await probe.finish((n) => readStart(file, n));
-    if (format.kind === 'image') assertImageComplete(format.ext, await readEnds(file, bytes));
+    if (format.kind === 'image') assertImageComplete(format.ext, ends);
     await onDisk(file.path, 'write', () => file.handle.sync());
     await onDisk(file.path, 'close', () => file.handle.close());
     if (signal.aborted) throw abortReason(signal);
@@ -81,45 +79,59 @@ export async function saveResponse(response: HttpResponse, options: SaveOptions)
 }
 
 /** Hashes, probes and writes the body chunk by chunk; each write completes before the next read. */
-async function receiveBody(response: HttpResponse, temp: TempFile, probe: MediaProbe, options: SaveOptions): Promise<{ bytes: number; sha256: string }> {
+async function receiveBody(response: HttpResponse, temp: TempFile, probe: MediaProbe, options: SaveOptions): Promise<{ bytes: number; sha256: string; ends: FileEnds }> {
   const hash = createHash('sha256');
+  const keeper = new EndKeeper();
+  const reader = new AbortableReader(response.body[Symbol.asyncIterator](), options.signal);
   let bytes = 0;
-  const chunks = response.body[Symbol.asyncIterator]();
-  for (;;) {
-    const result = await nextOrAbort(chunks, options.signal);
-    if (result.done) break;
-    const chunk = result.value;
-    bytes += chunk.byteLength;
-    checkRunningSize(bytes, response.contentLength, options.maxFileSize);
-    hash.update(chunk);
-    await probe.push(chunk);
-    await writeAll(temp, chunk);
+  try {
+    for (let result = await reader.next(); result.done !== true; result = await reader.next()) {
+      const chunk = result.value;
+      bytes += chunk.byteLength;
+      checkRunningSize(bytes, response.contentLength, options.maxFileSize);
+      hash.update(chunk);
+      keeper.push(chunk);
+      await probe.push(chunk);
+      await writeAll(temp, chunk);
+    }
+  } finally {
+    reader.release();
   }
-  return { bytes, sha256: hash.digest('hex') };
+  return { bytes, sha256: hash.digest('hex'), ends: keeper.ends(bytes) };
 }
 
 /**
- * The next chunk, or a rejection with the abort reason as soon as `signal` aborts, so a read stuck
- * on a silent body ends at once (the caller then discards the response, which stops the transfer).
- * The listener lives only as long as one read: racing every read against one long-lived promise
- * would keep every chunk reachable until that promise settled (the Promise.race leak).
+ * Reads an iterator so that a read stuck on a silent body rejects with the abort reason as soon as
+ * `signal` aborts, whatever the body does (the caller then discards the response, which stops the
+ * transfer). One abort listener serves every read, and it rejects only the read in flight: racing
+ * each read against one long-lived promise would keep every chunk reachable until that promise
+ * settled (the Promise.race leak), and a listener per read costs an add and a remove per chunk.
  */
-function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal): Promise<IteratorResult<T>> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    iterator.next().then(
-      (result) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
+class AbortableReader<T> {
+  private rejectPending: ((reason: unknown) => void) | undefined;
+  private readonly onAbort = (): void => this.rejectPending?.(abortReason(this.signal));
+
+  constructor(
+    private readonly iterator: AsyncIterator<T>,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.signal.aborted) return Promise.reject(abortReason(this.signal));
+    return new Promise((resolve, reject) => {
+      this.rejectPending = reject;
+      this.iterator.next().then(resolve, (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+    }).finally(() => {
+      this.rejectPending = undefined;
+    }) as Promise<IteratorResult<T>>;
+  }
+
+  /** Drops the abort listener; call once reading is over. */
+  release(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
 }
 
 async function writeAll(temp: TempFile, chunk: Uint8Array): Promise<void> {
@@ -132,12 +144,6 @@ async function writeAll(temp: TempFile, chunk: Uint8Array): Promise<void> {
 
 async function readStart(temp: TempFile, bytes: number): Promise<Uint8Array> {
   return readAt(temp, 0, bytes);
-}
-
-/** The file's first bytes and its tail, for the end-of-image check. */
-async function readEnds(temp: TempFile, bytes: number): Promise<FileEnds> {
-  const tailBytes = Math.min(bytes, IMAGE_TAIL_BYTES);
-  return { head: await readAt(temp, 0, 12), tail: await readAt(temp, bytes - tailBytes, tailBytes), bytes };
 }
 
 async function readAt(temp: TempFile, position: number, bytes: number): Promise<Uint8Array> {

@@ -15,6 +15,32 @@ export interface FileEnds {
 }
 
 /**
+ * Keeps a body's first 12 bytes and its last {@link IMAGE_TAIL_BYTES} while it streams, so the
+ * end check needs no second read of the file. Holds at most the tail plus one chunk.
+ */
+export class EndKeeper {
+  private head = Buffer.alloc(0);
+  private readonly tail: Uint8Array[] = [];
+  private tailBytes = 0;
+
+  push(chunk: Uint8Array): void {
+    if (this.head.byteLength < 12) this.head = Buffer.concat([this.head, chunk.subarray(0, 12 - this.head.byteLength)]);
+    this.tail.push(chunk);
+    this.tailBytes += chunk.byteLength;
+    for (let first = this.tail[0]; first !== undefined && this.tail.length > 1 && this.tailBytes - first.byteLength >= IMAGE_TAIL_BYTES; first = this.tail[0]) {
+      this.tail.shift();
+      this.tailBytes -= first.byteLength;
+    }
+  }
+
+  /** The ends of a body of `bytes` bytes, everything pushed so far. */
+  ends(bytes: number): FileEnds {
+    const tail = Buffer.concat(this.tail);
+    return { head: this.head, tail: tail.subarray(Math.max(0, tail.byteLength - IMAGE_TAIL_BYTES)), bytes };
+  }
+}
+
+/**
  * Refuses an image that was cut short at its origin yet delivered with a matching Content-Length
  * (a half-uploaded file, a CDN caching a broken copy): every transfer check passes, only the
  * format's own end tells. PNG/APNG must end with the IEND chunk, JPEG with the EOI marker (within

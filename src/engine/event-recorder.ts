@@ -13,9 +13,9 @@ const MAX_BATCH = 500;
 /**
  * Writes every bus event into its job's event log in the store, in emission order, then tells
  * its own subscribers the event *with its store id* — what SSE streams need so a client can
- * resume with Last-Event-ID. Events that arrive while a write is in flight are written together
- * in the next one (one transaction, one commit), so a busy engine never queues one commit per
- * event behind a slow database. `flush()` waits for the ones in flight. A failed write is
+ * resume with Last-Event-ID. The events of one turn of the event loop, and those that arrive while
+ * a write is in flight, are written together (one transaction, one commit), so a busy engine never
+ * queues one commit per event behind a slow database. `flush()` waits for the ones in flight. A failed write is
  * reported, never thrown into the engine.
  */
 export class EventRecorder implements EventFeed {
@@ -34,7 +34,9 @@ export class EventRecorder implements EventFeed {
       this.pending.push({ jobId: event.data.jobId, name: event.name, data: event.data });
       if (this.writing) return;
       this.writing = true;
-      this.drained = this.writePending();
+      // Wait for the rest of this turn of the event loop: the events a burst of I/O callbacks emits
+      // (items finishing together, their progress) go in one transaction.
+      this.drained = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writePending());
     });
   }
 
