@@ -14,6 +14,7 @@ const benches: Array<[string, string[]]> = [
   ['sse-latency.ts', ['6', '5']],
   ['throughput.ts', quick ? ['--quick'] : []],
   ['scaling.ts', quick ? ['--quick', '--runs', '1'] : []],
+  ['workers.ts', quick ? ['20', '1,2'] : ['60', '1,2,4']],
 ];
 let failed = 0;
 for (const [file, args] of benches) {
