@@ -1,8 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { TrawlError } from '../errors.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
 
 const never = new AbortController().signal;
+// Every waiting task listens on it, as job signals (Budget) allow; 20 waiters are expected here.
+setMaxListeners(64, never);
 
 describe('Limiter', () => {
   it('never runs more than its capacity at once', async () => {
