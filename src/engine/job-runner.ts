@@ -26,14 +26,16 @@ import { runSource, settleUnstarted } from './source-task.js';
 export async function runJob(deps: EngineDeps, jobId: string, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
   const lease = await deps.store.claimJob(jobId, deps.workerId, new Date().toISOString());
   if (lease === undefined) return requireJob(deps, jobId);
-  return runLeasedJob(deps, jobId, lease, request, cancel);
+  return runLeasedJob(deps, await requireJob(deps, jobId), lease, request, cancel);
 }
 
 /**
  * Runs a job this worker has already claimed (`store.claimNextJob`) exactly as `runJob` does after
- * its claim: heartbeats, fenced writes, and a terminal state whatever happens.
+ * its claim: heartbeats, fenced writes, and a terminal state whatever happens. `job` is the job as
+ * the store has it since the claim.
  */
-export async function runLeasedJob(deps: EngineDeps, jobId: string, lease: Lease, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
+export async function runLeasedJob(deps: EngineDeps, job: Job, lease: Lease, request: JobRequest, cancel?: AbortSignal): Promise<Job> {
+  const jobId = job.id;
   const budget = Budget.root('job', request.budgets.jobMs, 'TRAWL_JOB_TIMEOUT', cancel);
   const held = new JobLease(deps, jobId, lease, {
     onLost: (reason) => budget.abort(reason),
@@ -42,7 +44,7 @@ export async function runLeasedJob(deps: EngineDeps, jobId: string, lease: Lease
   held.startHeartbeat(deps.config.heartbeatIntervalMs);
   try {
     const http = withRequestTimeout(deps.http, request.budgets.requestMs);
-    return await runClaimed({ ...deps, http, store: held.store, bus: held.bus }, jobId, request, budget, held);
+    return await runClaimed({ ...deps, http, store: held.store, bus: held.bus }, job, request, budget, held);
   } catch (err) {
     // Another process owns the job's state now; report it as that process left it.
     if (held.lost) return requireJob(deps, jobId);
@@ -54,9 +56,9 @@ export async function runLeasedJob(deps: EngineDeps, jobId: string, lease: Lease
 }
 
 /** Runs a claimed job's sources and settles it; `deps` carries the lease-fenced store and bus. */
-async function runClaimed(deps: EngineDeps, jobId: string, request: JobRequest, budget: Budget, held: JobLease): Promise<Job> {
+async function runClaimed(deps: EngineDeps, job: Job, request: JobRequest, budget: Budget, held: JobLease): Promise<Job> {
   const started = Date.now();
-  const job = await requireJob(deps, jobId);
+  const jobId = job.id;
   const ctx: JobContext = {
     deps,
     job,

@@ -174,7 +174,7 @@ export class JobQueue {
     const { deps, logger } = this.runtime;
     // runLeasedJob settles every job it runs; a rejection is an internal failure after which the
     // job is left running without a heartbeat, and the reaper closes it.
-    const done = runLeasedJob(deps, job.id, lease, requestFor(job, deps.config.maxConcurrentSources), controller.signal)
+    const done = runLeasedJob(deps, job, lease, requestFor(job, deps.config.maxConcurrentSources), controller.signal)
       .then(
         () => undefined,
         (err: unknown) => {
