@@ -40,3 +40,15 @@ export function processIo(): CliIo {
     },
   };
 }
+
+/**
+ * Watches for Ctrl-C (SIGINT) or SIGTERM: `requested` resolves at the first; a second one quits at
+ * once (see CliIo). Call `release` when the process has shut down.
+ */
+export function interruption(io: CliIo): { requested: Promise<void>; release: () => void } {
+  let release = (): void => {};
+  const requested = new Promise<void>((resolve) => {
+    release = io.onInterrupt(resolve);
+  });
+  return { requested, release };
+}

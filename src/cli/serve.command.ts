@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { type CliIo, UsageError } from './io.js';
-import { interruption } from './worker.command.js';
+import { type CliIo, UsageError, interruption } from './io.js';
 
 interface ServeFlags {
   host: string;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
-import type { CliIo } from './io.js';
+import { type CliIo, interruption } from './io.js';
 
 /** `trawl worker`: runs queued jobs from the shared database, with no HTTP; several may run at once. */
 export function registerWorker(program: Command, io: CliIo): void {
@@ -30,16 +30,4 @@ async function workerCommand(io: CliIo): Promise<number> {
     stop.release();
   }
   return 0;
-}
-
-/**
- * Watches for Ctrl-C (SIGINT) or SIGTERM: `requested` resolves at the first; a second one quits at
- * once (see CliIo). Call `release` when the process has shut down.
- */
-export function interruption(io: CliIo): { requested: Promise<void>; release: () => void } {
-  let release = (): void => {};
-  const requested = new Promise<void>((resolve) => {
-    release = io.onInterrupt(resolve);
-  });
-  return { requested, release };
 }
