@@ -8,6 +8,7 @@ import { JobLease } from './job-lease.js';
 import type { Lease } from '../store/store.js';
 import type { EngineDeps, JobContext } from './job-context.js';
 import { Limiter } from './limiter.js';
+import { catchUpSourceBooks } from './source-health.js';
 import { runSource, settleUnstarted } from './source-task.js';
 
 /**
@@ -69,7 +70,7 @@ async function runClaimed(deps: EngineDeps, job: Job, request: JobRequest, budge
     outDirAbsolute: path.resolve(request.outDir),
   };
   // Other workers on the database may have heard a quota or opened a breaker since the last job.
-  await Promise.all([deps.quotas.load(), deps.health.load()]);
+  await catchUpSourceBooks(deps);
   const disarm = alertNearDeadline(deps.bus, budget, { jobId, label: `job ${jobId}` });
   let internal: TrawlError | undefined;
   try {

@@ -2,6 +2,7 @@ import type { SourceId, SourceRun } from '../domain.js';
 import type { Store, StoredSourceOutcome } from '../store/store.js';
 import { type BreakerSettings, type BreakerState, type BreakerTransition, CircuitBreaker } from './circuit-breaker.js';
 import { HEALTH_WINDOW, type HealthWindow, summarizeWindow } from './health-window.js';
+import type { QuotaBook } from './quota-book.js';
 
 /** A source's recent record and its circuit breaker, as `trawl sources`, the API and metrics show it. */
 export interface SourceHealth extends HealthWindow {
@@ -154,4 +155,13 @@ function outcomeKey(outcome: StoredSourceOutcome): string {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/**
+ * Catches this process's quota and health books up with what other processes on the database
+ * recorded (workers sharing the queue, `trawl fetch`): before a job decides which sources to skip,
+ * and before an API node shows or exports them.
+ */
+export async function catchUpSourceBooks(books: { quotas: Pick<QuotaBook, 'load'>; health: Pick<SourceHealthBook, 'load'> }): Promise<void> {
+  await Promise.all([books.quotas.load(), books.health.load()]);
 }

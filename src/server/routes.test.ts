@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Item, Job } from '../domain.js';
+import { sqlitePath } from '../store/open-store.js';
+import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import { type TestBed, buildTestApp, startTestBed, waitFor, waitForJob } from './test-support.test-helper.js';
 
 let bed: TestBed;
@@ -141,5 +143,24 @@ describe('service', () => {
     expect(metrics.body).toMatch(/^trawl_jobs_total\{status="completed"\} 1$/m);
     expect(metrics.body).toMatch(/^trawl_items_downloaded_total\{source="openverse",kind="image"\} 2$/m);
     expect(metrics.body).toMatch(/^trawl_source_runs_total\{source="openverse",status="done"\} 1$/m);
+  });
+
+  it('shows the health and quotas that other processes on the database recorded (workers, trawl fetch)', async () => {
+    // Another process's writes, on its own connection to the same database.
+    const other = openSqliteStore(sqlitePath(bed.config));
+    try {
+      const at = new Date().toISOString();
+      for (let n = 0; n < 5; n++) {
+        await other.addSourceOutcome({ source: 'nasa', jobId: `elsewhere-${n}`, status: 'failed', elapsedMs: 100, saved: 0, error: { code: 'TRAWL_HTTP_TRANSIENT', message: 'HTTP 503' }, at }, 20);
+      }
+      await other.saveQuota({ source: 'nasa', remaining: 7, limit: 1000, resetAt: null, updatedAt: at });
+    } finally {
+      await other.close();
+    }
+    const { sources } = (await get('/api/sources')).json<{ sources: Array<{ id: string; quota: { remaining: number } | null; health: { runs: number; failed: number; breaker: { state: string } } }> }>();
+    expect(sources.find((s) => s.id === 'nasa')).toMatchObject({ quota: { remaining: 7 }, health: { runs: 5, failed: 5, breaker: { state: 'open' } } });
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toMatch(/^trawl_breaker_state\{source="nasa"\} 2$/m);
+    expect(metrics).toMatch(/^trawl_source_quota_remaining\{source="nasa"\} 7$/m);
   });
 });

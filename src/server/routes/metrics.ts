@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { catchUpSourceBooks } from '../../engine/source-health.js';
 import { createMetrics } from '../../services/metrics.js';
 import type { ServerContext } from '../context.js';
 
@@ -17,6 +18,8 @@ export function registerMetricsRoutes(app: FastifyInstance, ctx: ServerContext):
     '/metrics',
     { config: { doc: { tag: 'service', summary: 'Prometheus metrics (text format), trawl_ prefix', produces: { status: '200', type: 'text/plain', description: 'Prometheus exposition format' } } } },
     async (_request, reply) => {
+      // Breaker states and quotas as every process on the database left them, not only this one.
+      await catchUpSourceBooks(ctx.runtime.deps);
       reply.header('content-type', metrics.contentType);
       return metrics.render();
     },
