@@ -32,6 +32,41 @@ export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed
 export const SOURCE_RUN_STATUSES = ['pending', 'running', 'done', 'failed', 'timed_out', 'skipped', 'cancelled'] as const;
 export type SourceRunStatus = (typeof SOURCE_RUN_STATUSES)[number];
 
+/**
+ * Licence codes (CONTRACT.md "Filters"): what every source maps its own licence wording to. An item
+ * whose source states no licence has `licenseCode: null` and never passes a licence filter.
+ */
+export const LICENSE_CODES = ['cc0', 'pdm', 'cc-by', 'cc-by-sa', 'cc-by-nd', 'cc-by-nc', 'cc-by-nc-sa', 'cc-by-nc-nd', 'pexels', 'pixabay', 'unsplash'] as const;
+export type LicenseCode = (typeof LICENSE_CODES)[number];
+
+/** The image formats `--format` selects, by the saved file's sniffed type. */
+export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'avif'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+/** `landscape`: width > height; `portrait`: height > width; `square`: within 5 % of each other. */
+export const ORIENTATIONS = ['landscape', 'portrait', 'square'] as const;
+export type Orientation = (typeof ORIENTATIONS)[number];
+
+/**
+ * One filter vocabulary on every source (CONTRACT.md "Filters"), validated. `null` means "no
+ * constraint"; `license` is already expanded from groups (`open`, `commercial`, `modify`) to codes.
+ */
+export interface Filters {
+  minWidth: number | null;
+  minHeight: number | null;
+  orientation: Orientation | null;
+  license: readonly LicenseCode[] | null;
+  /** Asked of every source that has such a switch; `true` unless the user said `off`. */
+  safeSearch: boolean;
+  format: readonly ImageFormat[] | null;
+}
+
+/** The filters of a job that asked for none. */
+export const NO_FILTERS: Filters = Object.freeze({ minWidth: null, minHeight: null, orientation: null, license: null, safeSearch: true, format: null });
+
+/** The filters a source may ask its service for (see `Source.pushdown`). */
+export type FilterName = keyof Filters;
+
 /** `{ code, message }` as reported for a job, a source run or an item. */
 export interface ErrorInfo {
   code: ErrorCode;
@@ -52,6 +87,8 @@ export interface Candidate {
   /** Licence name, e.g. `CC BY-SA 4.0` or `Pexels License`. */
   license: string | null;
   licenseUrl: string | null;
+  /** The licence as a code, or null when the source states none (optional until every source maps it). */
+  licenseCode?: LicenseCode | null;
   width: number | null;
   height: number | null;
   /** Source-private values the source needs back later (e.g. Unsplash's download_location); never stored or reported. */

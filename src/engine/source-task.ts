@@ -1,4 +1,4 @@
-import type { Candidate, MediaKind, SourceRun } from '../domain.js';
+import { type Candidate, type MediaKind, NO_FILTERS, type SourceRun } from '../domain.js';
 import { type ErrorCode, TrawlError, isTrawlError, toTrawlError } from '../errors.js';
 import { availability, type Source, type SourceContext } from '../sources/source.js';
 import { abortReason } from './budget.js';
@@ -60,7 +60,7 @@ async function runAdmitted(ctx: JobContext, source: Source, run: SourceRun, kind
   try {
     for (const kind of kinds) {
       let taken = 0;
-      const pages = source.search({ query: request.query, kind, limit: request.limit }, sourceContext);
+      const pages = source.search({ query: request.query, kind, limit: request.limit, filters: NO_FILTERS }, sourceContext);
       for await (const page of pages) {
         for (const candidate of page.slice(0, request.limit - taken)) {
           taken++;

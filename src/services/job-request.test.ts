@@ -12,6 +12,8 @@ const fake = (id: Source['id'], kinds: Source['kinds'], keyVar?: string): Source
   kinds,
   displayName: id,
   licensePolicy: '',
+  statesLicenses: true,
+  pushdown: [],
   defaultOrigin: 'https://example.invalid',
   ...(keyVar ? { keyVar } : {}),
   search: async function* () {},

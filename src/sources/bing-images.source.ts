@@ -32,6 +32,8 @@ export const bingImagesSource: Source = {
   id: 'bing_images',
   displayName: 'Bing Images',
   kinds: ['image'],
+  statesLicenses: false,
+  pushdown: [],
   licensePolicy: "Unknown: Bing does not say; each image belongs to its site's owner — check the source page before reuse.",
   defaultOrigin: 'https://www.bing.com',
   search,

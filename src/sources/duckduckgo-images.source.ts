@@ -39,7 +39,9 @@ export function createDuckDuckGoImagesSource(options: DuckDuckGoImagesOptions = 
     id: 'duckduckgo_images',
     displayName: 'DuckDuckGo Images',
     kinds: ['image'],
-    licensePolicy: 'None stated: each image belongs to the site it was found on; check its source page before reuse.',
+    statesLicenses: false,
+  pushdown: [],
+  licensePolicy: 'None stated: each image belongs to the site it was found on; check its source page before reuse.',
     defaultOrigin: 'https://duckduckgo.com',
     search: (request, context) => search(source, pageDelay, request, context),
   };

@@ -38,7 +38,9 @@ export function createGoogleImagesSource(options: GoogleImagesOptions = {}): Sou
     id: 'google_images',
     displayName: 'Google Images',
     kinds: ['image'],
-    licensePolicy: 'None stated: each image belongs to the site Google found it on; check its source page before reuse.',
+    statesLicenses: false,
+  pushdown: [],
+  licensePolicy: 'None stated: each image belongs to the site Google found it on; check its source page before reuse.',
     defaultOrigin: 'https://www.google.com',
     search: (request, context) => search(source, pageDelay, request, context),
   };

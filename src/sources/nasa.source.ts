@@ -28,6 +28,8 @@ export const nasaSource: Source = {
   id: 'nasa',
   displayName: 'NASA Image and Video Library',
   kinds: ['image', 'video'],
+  statesLicenses: true,
+  pushdown: [],
   licensePolicy: `NASA media is generally not copyrighted (${LICENSE_URL}); items whose credit notes a third-party copyright are marked so.`,
   defaultOrigin: 'https://images-api.nasa.gov',
   search,

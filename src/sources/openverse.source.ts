@@ -26,6 +26,8 @@ export const openverseSource: Source = {
   id: 'openverse',
   displayName: 'Openverse',
   kinds: ['image'],
+  statesLicenses: true,
+  pushdown: [],
   licensePolicy: 'Each item carries its own Creative Commons licence or public-domain mark, as reported by Openverse.',
   defaultOrigin: 'https://api.openverse.org',
   search,

@@ -30,6 +30,8 @@ export const pexelsSource: Source = {
   displayName: 'Pexels',
   kinds: ['image', 'video'],
   keyVar: KEY_VAR,
+  statesLicenses: true,
+  pushdown: [],
   licensePolicy: `Everything on Pexels is under the ${LICENSE} (${LICENSE_URL}); credit the photographer.`,
   defaultOrigin: 'https://api.pexels.com',
   search,

@@ -40,6 +40,8 @@ export const pixabaySource: Source = {
   displayName: 'Pixabay',
   kinds: ['image', 'video'],
   keyVar: KEY_VAR,
+  statesLicenses: true,
+  pushdown: [],
   licensePolicy: `Everything on Pixabay is under the ${LICENSE} (${LICENSE_URL}); crediting the author is appreciated.`,
   defaultOrigin: 'https://pixabay.com',
   search,

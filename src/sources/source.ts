@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/config.js';
 import { TrawlError } from '../errors.js';
-import type { Candidate, MediaKind, SourceId } from '../domain.js';
+import type { Candidate, FilterName, Filters, MediaKind, SourceId } from '../domain.js';
 import type { HttpClient } from '../net/http.js';
 
 export interface SearchRequest {
@@ -12,6 +12,11 @@ export interface SearchRequest {
   kind: MediaKind;
   /** How many candidates the engine wants at most; a source stops paging once it has given this many. */
   limit: number;
+  /**
+   * What the user filters on (absent: no filters); ask the service for those in `Source.pushdown`.
+   * Trawl checks all of them itself anyway.
+   */
+  filters?: Filters;
 }
 
 /** What a service said about its rate limit, read from its response headers. */
@@ -48,6 +53,13 @@ export interface Source {
   readonly keyVar?: string;
   /** Where this source's items' licence comes from, for `trawl sources` and docs. */
   readonly licensePolicy: string;
+  /**
+   * Whether every item carries a per-item licence (`Candidate.licenseCode`). A source that cannot
+   * state licences (the search engines) is skipped when a job filters on licence.
+   */
+  readonly statesLicenses: boolean;
+  /** The filters this source asks its service for (the rest Trawl checks alone); shown by `trawl sources`. */
+  readonly pushdown: readonly FilterName[];
   /** The real service's origin (scheme://host); `TRAWL_ORIGIN_<ID>` replaces it. */
   readonly defaultOrigin: string;
   /**

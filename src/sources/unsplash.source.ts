@@ -29,6 +29,8 @@ export const unsplashSource: Source = {
   displayName: 'Unsplash',
   kinds: ['image'],
   keyVar: KEY_VAR,
+  statesLicenses: true,
+  pushdown: [],
   licensePolicy: `Everything on Unsplash is under the ${LICENSE} (${LICENSE_URL}); credit the photographer and Unsplash. Each downloaded photo is reported to Unsplash, as its API terms require.`,
   defaultOrigin: 'https://api.unsplash.com',
   search,

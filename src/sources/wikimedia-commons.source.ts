@@ -18,6 +18,8 @@ export const wikimediaCommonsSource: Source = {
   id: 'wikimedia_commons',
   displayName: 'Wikimedia Commons',
   kinds: ['image', 'video'],
+  statesLicenses: true,
+  pushdown: [],
   licensePolicy: "Each file carries its own free licence or public-domain status, read from its Commons description page's metadata.",
   defaultOrigin: 'https://commons.wikimedia.org',
   search,
