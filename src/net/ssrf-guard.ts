@@ -128,8 +128,10 @@ export function createGuardedConnector(policy: SsrfPolicy, options: GuardedConne
       (addresses) => {
         try {
           const target = checkedTarget(host, addresses, policy);
-          // TLS must still see the name (SNI, certificate) although we dial the address.
-          const servername = literal === undefined ? connectOptions.servername || host : connectOptions.servername;
+          // TLS must still see the name (SNI, certificate) although we dial the address. Plain HTTP
+          // gets no servername: undici 8 would dial the name with a lookup pinned to the address.
+          const tls = connectOptions.protocol === 'https:';
+          const servername = tls && literal === undefined ? connectOptions.servername || host : connectOptions.servername;
           connect({ ...connectOptions, hostname: target, ...(servername ? { servername } : {}) }, callback);
         } catch (err) {
           callback(err instanceof Error ? err : new Error(String(err)), null);

@@ -67,7 +67,9 @@ class UndiciHttpClient implements HttpClient {
     const connectorOptions = lookup === undefined ? { timeoutMs } : { timeoutMs, lookup };
     // undici's own header/body timers stay off: they are fixed per Agent, and a job's own request
     // timeout (timeouts.request) may be longer. The exchange timer and the body guard enforce it.
-    const agentOptions = { headersTimeout: 0, bodyTimeout: 0, connections: options.connections ?? 16 };
+    // HTTP/1.1 only: undici 8 would negotiate HTTP/2 over TLS, where one socket carries many streams
+    // and the per-host connection limit and per-request socket teardown (a budget's abort) differ.
+    const agentOptions = { headersTimeout: 0, bodyTimeout: 0, connections: options.connections ?? 16, allowH2: false };
     this.guarded = new Agent({ ...agentOptions, connect: createGuardedConnector(ssrf, connectorOptions) });
     this.trusted = new Agent({ ...agentOptions, connect: createGuardedConnector({ ...ssrf, allowPrivateNetworks: true }, connectorOptions) });
     this.trustedOrigins = new Set(options.trustedOrigins.map((origin) => parseRequestUrl(origin).origin));

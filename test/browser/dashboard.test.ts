@@ -145,7 +145,7 @@ describe.skipIf(SKIP_BROWSER_SUITE)(SUITE, () => {
     const { page, errors } = await open(`/jobs/${job.id}`);
 
     const tiles = page.getByTestId('gallery-item');
-    await expect.poll(() => tiles.count()).toBe(items.length);
+    await expect.poll(() => tiles.count(), { timeout: 10_000 }).toBe(items.length);
     const titles = await page.getByTestId('item-title').allTextContents();
     expect(titles.sort()).toEqual(items.map((item) => item.title ?? 'Untitled').sort());
     expect(titles.every((title) => title.trim() !== '')).toBe(true);
@@ -196,7 +196,7 @@ describe.skipIf(SKIP_BROWSER_SUITE)(SUITE, () => {
     expect(job.status).toBe('completed');
     const items = await d.bed.runtime.deps.store.listItems(job.id);
     const { page, errors } = await open(`/jobs/${job.id}`);
-    await expect.poll(() => page.getByTestId('gallery-item').count()).toBe(items.length);
+    await expect.poll(() => page.getByTestId('gallery-item').count(), { timeout: 10_000 }).toBe(items.length);
     // Images load lazily: bring each into view so the screenshot shows them all.
     for (const image of await page.locator('[data-testid="gallery-item"] img').all()) {
       await image.scrollIntoViewIfNeeded();

@@ -31,7 +31,10 @@ describe('network faults', () => {
       const source = rewrittenSource((url, i) => (i === 0 ? `http://127.0.0.1:${canary.port}${url.pathname}` : url.href));
       const run = await runRow(h, JOB, { sources: [source], env: { TRAWL_ALLOW_HOSTS: '127.0.0.1' } });
       await expectRow(h, run, { [CATS(1)]: 'TRAWL_REQUEST_TIMEOUT' }, 10_000);
-      expect(hole.attempts()).toBe(3);
+      // Three tries; undici 8 may let a retry wait on a connect still in progress (undici's own
+      // connect timeout, equal to ours, ends it), so three tries open two or three connections.
+      expect(hole.attempts()).toBeGreaterThanOrEqual(2);
+      expect(hole.attempts()).toBeLessThanOrEqual(3);
       expect(canary.connections()).toBe(0);
     } finally {
       hole.restore();
