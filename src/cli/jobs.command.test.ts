@@ -13,7 +13,7 @@ const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
 describe('trawl jobs and trawl doctor', () => {
   let cwd: string;
   let store: SqliteStore;
-  const env = { TRAWL_HEARTBEAT_INTERVAL: '100ms', TRAWL_STUCK_AFTER: '2s' };
+  const env = { TRAWL_DATA_DIR: 'data', TRAWL_HEARTBEAT_INTERVAL: '100ms', TRAWL_STUCK_AFTER: '2s' };
 
   beforeEach(async () => {
     cwd = await mkdtemp(path.join(os.tmpdir(), 'trawl-jobs-cli-'));
