@@ -4,8 +4,10 @@ import { TrawlError } from '../errors.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
 import { SOURCES } from '../sources/registry.js';
+import type { Job } from '../domain.js';
 import { describeRun, showProgress } from './progress.js';
 import { type CliIo, UsageError } from './io.js';
+import { quitJob } from './quit-job.js';
 
 interface FetchFlags {
   sources?: string;
@@ -66,12 +68,16 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   const runtime = await openRuntime(config);
   const stopProgress = showProgress(runtime.deps.bus, io.stderr);
   const cancel = new AbortController();
-  const stopSignals = io.onInterrupt(() => {
-    io.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
-    cancel.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by the user (Ctrl-C)'));
-  });
+  let created: Job | undefined;
+  const stopSignals = io.onInterrupt(
+    () => {
+      io.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
+      cancel.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by the user (Ctrl-C)'));
+    },
+    () => quitJob(runtime, created, io),
+  );
   try {
-    const job = await harvest(runtime, request, { cancel: cancel.signal });
+    const job = await harvest(runtime, request, { cancel: cancel.signal, onCreated: (job) => (created = job) });
     stopProgress();
     const report = await buildReport(runtime.deps.store, job);
     if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
