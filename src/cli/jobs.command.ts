@@ -9,6 +9,7 @@ import type { JobListQuery } from '../services/job-admin.js';
 import type { Store } from '../store/store.js';
 import { type CliIo, UsageError } from './io.js';
 import { renderCancel, renderCleanup, renderJobDetails, renderJobList } from './jobs.render.js';
+import { addLimitOption } from './limit-option.js';
 import { resolveJobId } from './resolve-job-id.js';
 
 interface ListFlags {
@@ -27,12 +28,12 @@ const SHOW_LOG_LINES = 40;
  */
 export function registerJobs(program: Command, io: CliIo): void {
   const jobs = program.command('jobs').description('diagnose and repair jobs, straight on the data dir (no server needed)');
-  jobs
+  const list = jobs
     .command('list')
     .description('the newest jobs, newest first')
     .option('--status <states>', `only these states, comma-separated (${JOB_STATUSES.join(', ')})`)
-    .option('--since <duration>', 'only jobs created within this long, e.g. 1h')
-    .option('--limit <n>', 'at most this many jobs', '20')
+    .option('--since <duration>', 'only jobs created within this long, e.g. 1h');
+  addLimitOption(list, 'at most this many jobs', '20')
     .option('--json', 'print the jobs as JSON')
     .action(async (flags: ListFlags) => {
       const query = parseListFlags(flags);
