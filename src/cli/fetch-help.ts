@@ -12,6 +12,7 @@ export function fetchHelpText(sources: readonly Source[]): string {
     'Sources (--sources takes a comma-separated list; default: every configured one, see trawl sources):',
     ...lines,
     '',
-    'Durations (--request-timeout, --source-timeout, --job-timeout): 500ms, 10s, 5m, 1h, or a bare number of seconds.',
+    'Durations (--request-timeout, --source-timeout, --job-timeout):',
+    '  500ms, 10s, 5m, 1h, or a bare number of seconds',
   ].join('\n');
 }
