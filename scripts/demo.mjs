@@ -1,7 +1,9 @@
 // `npm run demo`: Trawl's dashboard with a live job, no keys and no network. Starts the source
 // simulator on 127.0.0.1 (media served slowly, so the run lasts long enough to watch), runs
 // `trawl serve` on http://127.0.0.1:7777 pointed at it, and submits one job over the API.
-// Ctrl-C stops the server (its running job ends cancelled) and then the simulator.
+// Ctrl-C stops the server (its running job ends cancelled) and then the simulator. Its data stays
+// in the checkout's ./data (not the per-user data directory an installed trawl uses) unless
+// TRAWL_DATA_DIR is set, in the environment or in .env.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -10,9 +12,13 @@ const PORT = 7777;
 const BASE = `http://${HOST}:${PORT}`;
 
 const { startSimulator } = await import('../dist/sim/simulator.js');
+const { readDotEnv } = await import('../dist/config/config.js');
 const sim = await startSimulator({ itemsPerQuery: 40 });
 sim.setFaults([{ target: '*:media', fault: 'slow', bytesPerSecond: 48 * 1024 }]);
 const env = { ...process.env, ...sim.env() };
+if (env.TRAWL_DATA_DIR === undefined && readDotEnv(process.cwd()).TRAWL_DATA_DIR === undefined) {
+  env.TRAWL_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+}
 
 const bin = fileURLToPath(new URL('../bin/trawl.js', import.meta.url));
 // Its own process group: Ctrl-C reaches only this script, which passes it on once.

@@ -4,8 +4,12 @@ import { TrawlError } from '../errors.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
 import { SOURCES } from '../sources/registry.js';
+import type { Job } from '../domain.js';
+import { fetchHelpText } from './fetch-help.js';
 import { describeRun, showProgress } from './progress.js';
 import { type CliIo, UsageError } from './io.js';
+import { addLimitOption } from './limit-option.js';
+import { quitJob } from './quit-job.js';
 
 interface FetchFlags {
   sources?: string;
@@ -31,19 +35,20 @@ const FLAG_FOR_FIELD: Record<string, string> = {
 
 /** `trawl fetch <query>`: runs one job in this process and reports it. */
 export function registerFetch(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('fetch')
     .description('search the sources for <query> and download the media as one job (no server needed)')
     .argument('<query>', 'what to search for')
-    .option('--sources <ids>', 'comma-separated source ids (default: every configured source)')
-    .option('--type <type>', 'image, video or all', 'image')
-    .option('--limit <n>', 'items per source and per kind', '20')
-    .option('--out <dir>', 'where to save the files', 'downloads')
+    .option('-s, --sources <ids>', 'comma-separated source ids (default: every configured source; listed below)')
+    .option('-t, --type <type>', 'image, video or all (images and videos work too)', 'image');
+  addLimitOption(command, 'items per source and per kind', '20')
+    .option('-o, --out <dir>', 'where to save the files', 'downloads')
     .option('--json', 'print the final report as JSON on stdout (the only thing on stdout)')
     .option('--request-timeout <duration>', 'per request: connect + headers, and the longest silence in a body')
     .option('--source-timeout <duration>', 'per source: all its searches and downloads')
     .option('--job-timeout <duration>', 'per job: everything')
     .option('--max-concurrent-sources <n>', 'sources running at once')
+    .addHelpText('after', fetchHelpText(SOURCES))
     .action(async (query: string, flags: FetchFlags) => {
       io.exitCode = await fetchCommand(query, flags, io);
     });
@@ -57,7 +62,7 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
   const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
   const request = asUsage(() =>
-    buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out }, config, SOURCES),
+    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out }, config, SOURCES),
   );
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,
@@ -66,12 +71,16 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   const runtime = await openRuntime(config);
   const stopProgress = showProgress(runtime.deps.bus, io.stderr);
   const cancel = new AbortController();
-  const stopSignals = io.onInterrupt(() => {
-    io.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
-    cancel.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by the user (Ctrl-C)'));
-  });
+  let created: Job | undefined;
+  const stopSignals = io.onInterrupt(
+    () => {
+      io.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
+      cancel.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by the user (Ctrl-C)'));
+    },
+    () => quitJob(runtime, created, io),
+  );
   try {
-    const job = await harvest(runtime, request, { cancel: cancel.signal });
+    const job = await harvest(runtime, request, { cancel: cancel.signal, onCreated: (job) => (created = job) });
     stopProgress();
     const report = await buildReport(runtime.deps.store, job);
     if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -85,6 +94,11 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
     stopProgress();
     await runtime.close();
   }
+}
+
+/** The dashboard's words for a type (images, videos) as the job request's. */
+function mediaType(type: string | undefined): string | undefined {
+  return type === 'images' ? 'image' : type === 'videos' ? 'video' : type;
 }
 
 /** Re-throws a bad job input as a usage error naming the CLI flag. */

@@ -1,3 +1,4 @@
+import { removeOwnTempFilesSync } from '../download/temp-files.js';
 import type { ProgressStream } from './progress.js';
 
 /** What a command may touch of its process: injected so tests can run commands in-process. */
@@ -6,8 +7,12 @@ export interface CliIo {
   stderr: ProgressStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
-  /** Calls `handler` on the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once. Returns the remover. */
-  onInterrupt(handler: () => void): () => void;
+  /**
+   * Calls `handler` on the first Ctrl-C (SIGINT) or SIGTERM. A second one quits at once: `quit`
+   * runs (synchronously: nothing awaited would ever finish), the temp files this process is still
+   * writing are deleted, and the process exits 130. Returns the remover.
+   */
+  onInterrupt(handler: () => void, quit?: () => void): () => void;
   exitCode: number;
 }
 
@@ -24,10 +29,10 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     exitCode: 0,
-    onInterrupt(handler) {
+    onInterrupt(handler, quit) {
       let interrupted = false;
       const onSignal = (): void => {
-        if (interrupted) process.exit(130);
+        if (interrupted) quitNow(quit);
         interrupted = true;
         handler();
       };
@@ -39,6 +44,17 @@ export function processIo(): CliIo {
       };
     },
   };
+}
+
+/** The second Ctrl-C: last words, then no temp file of ours left behind, then exit 130. */
+function quitNow(quit: (() => void) | undefined): never {
+  try {
+    quit?.();
+  } catch (err) {
+    process.stderr.write(`trawl: could not finish quitting: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+  removeOwnTempFilesSync();
+  process.exit(130);
 }
 
 /**

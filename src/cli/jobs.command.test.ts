@@ -13,7 +13,7 @@ const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
 describe('trawl jobs and trawl doctor', () => {
   let cwd: string;
   let store: SqliteStore;
-  const env = { TRAWL_HEARTBEAT_INTERVAL: '100ms', TRAWL_STUCK_AFTER: '2s' };
+  const env = { TRAWL_DATA_DIR: 'data', TRAWL_HEARTBEAT_INTERVAL: '100ms', TRAWL_STUCK_AFTER: '2s' };
 
   beforeEach(async () => {
     cwd = await mkdtemp(path.join(os.tmpdir(), 'trawl-jobs-cli-'));
@@ -98,6 +98,26 @@ describe('trawl jobs and trawl doctor', () => {
     expect([json.job.id, json.events.length, json.log.length]).toEqual(['j1', 1, 2]);
     const missing = await cli(['jobs', 'show', 'nope']);
     expect([missing.code, missing.err]).toEqual([1, 'trawl: TRAWL_NOT_FOUND: job nope does not exist\n']);
+  });
+
+  it('show and cancel take a unique id prefix of at least 4 characters, as git does', async () => {
+    for (const id of ['abcd-1111', 'abcd-2222', 'abce-3333', 'ab']) await job(id, `q ${id}`, 1000);
+    const shown = await cli(['jobs', 'show', 'abce']);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('job abce-3333: "q abce-3333"');
+    expect((await cli(['jobs', 'show', 'ab'])).out).toContain('job ab: "q ab"');
+
+    const ambiguous = await cli(['jobs', 'show', 'abcd']);
+    expect([ambiguous.code, ambiguous.out, ambiguous.err]).toEqual([2, '', 'trawl: job id prefix "abcd" is ambiguous: it starts 2 jobs: abcd-1111, abcd-2222; give more of the id\n']);
+    expect((await cli(['jobs', 'cancel', 'abcd'])).code).toBe(2);
+    expect((await store.getJob('abcd-1111'))?.status).toBe('queued');
+    const short = await cli(['jobs', 'show', 'abc']);
+    expect([short.code, short.err]).toEqual([1, 'trawl: TRAWL_NOT_FOUND: job abc does not exist\n']);
+
+    const cancelled = await cli(['jobs', 'cancel', 'abcd-2']);
+    expect([cancelled.code, cancelled.out]).toEqual([0, 'job abcd-2222 was queued; it is cancelled now\n']);
+    for (let n = 0; n < 7; n++) await job(`zzzz-${n}`, 'many', 1000);
+    expect((await cli(['jobs', 'cancel', 'zzzz-'])).err).toBe('trawl: job id prefix "zzzz-" is ambiguous: it starts more than 5 jobs, among them zzzz-0, zzzz-1, zzzz-2, zzzz-3, zzzz-4; give more of the id\n');
   });
 
   it('cancels a queued job at once, waits for a running one, and leaves an ended one', async () => {

@@ -9,6 +9,8 @@ import type { JobListQuery } from '../services/job-admin.js';
 import type { Store } from '../store/store.js';
 import { type CliIo, UsageError } from './io.js';
 import { renderCancel, renderCleanup, renderJobDetails, renderJobList } from './jobs.render.js';
+import { addLimitOption } from './limit-option.js';
+import { resolveJobId } from './resolve-job-id.js';
 
 interface ListFlags {
   status?: string;
@@ -26,12 +28,12 @@ const SHOW_LOG_LINES = 40;
  */
 export function registerJobs(program: Command, io: CliIo): void {
   const jobs = program.command('jobs').description('diagnose and repair jobs, straight on the data dir (no server needed)');
-  jobs
+  const list = jobs
     .command('list')
     .description('the newest jobs, newest first')
     .option('--status <states>', `only these states, comma-separated (${JOB_STATUSES.join(', ')})`)
-    .option('--since <duration>', 'only jobs created within this long, e.g. 1h')
-    .option('--limit <n>', 'at most this many jobs', '20')
+    .option('--since <duration>', 'only jobs created within this long, e.g. 1h');
+  addLimitOption(list, 'at most this many jobs', '20')
     .option('--json', 'print the jobs as JSON')
     .action(async (flags: ListFlags) => {
       const query = parseListFlags(flags);
@@ -40,13 +42,13 @@ export function registerJobs(program: Command, io: CliIo): void {
   jobs
     .command('show')
     .description("one job: its sources, counts, last events and log lines")
-    .argument('<id>', 'the job id')
+    .argument('<id>', 'the job id, or its first characters (at least 4) when they name one job')
     .option('--json', 'print the details as JSON')
     .action(async (id: string, flags: { json?: boolean }) => showJob(config(io), id, flags.json === true, io));
   jobs
     .command('cancel')
     .description('cancel a job wherever it runs: a queued one at once, a running one at its next heartbeat')
-    .argument('<id>', 'the job id')
+    .argument('<id>', 'the job id, or its first characters (at least 4) when they name one job')
     .action(async (id: string) => cancel(config(io), id, io));
   jobs
     .command('cleanup')
@@ -105,7 +107,7 @@ async function listJobs(cfg: Config, query: JobListQuery, json: boolean, io: Cli
 async function showJob(cfg: Config, id: string, json: boolean, io: CliIo): Promise<void> {
   const { describeJob } = await import('../services/job-admin.js');
   const logFile = path.join(cfg.dataDir, 'logs', 'trawl.log');
-  const details = await withExistingStore(cfg, (store) => describeJob(store, logFile, id, { events: SHOW_EVENTS, logLines: SHOW_LOG_LINES }));
+  const details = await withExistingStore(cfg, async (store) => describeJob(store, logFile, await resolveJobId(store, id), { events: SHOW_EVENTS, logLines: SHOW_LOG_LINES }));
   if (details === undefined) throw new TrawlError('TRAWL_NOT_FOUND', `job ${id} does not exist (there is no database in ${cfg.dataDir} yet)`);
   io.stdout.write(json ? `${JSON.stringify(details, null, 2)}\n` : renderJobDetails(details, new Date()));
 }
@@ -120,7 +122,7 @@ async function cancel(cfg: Config, id: string, io: CliIo): Promise<void> {
   try {
     // The worker sees the request at its next heartbeat, then needs a moment to close sockets and files.
     const waitMs = 2 * cfg.heartbeatIntervalMs;
-    const result = await cancelJob(runtime.deps, id, { waitMs, pollMs: Math.max(50, Math.min(500, cfg.heartbeatIntervalMs / 5)) });
+    const result = await cancelJob(runtime.deps, await resolveJobId(runtime.deps.store, id), { waitMs, pollMs: Math.max(50, Math.min(500, cfg.heartbeatIntervalMs / 5)) });
     io.stdout.write(renderCancel(result, waitMs));
   } finally {
     await runtime.close();

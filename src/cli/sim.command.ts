@@ -1,10 +1,14 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import type { Simulator } from '../sim/simulator.js';
+import { updateEnvFile } from './env-file.js';
 import { type CliIo, UsageError } from './io.js';
 
 interface SimFlags {
   port: string;
   fault: string[];
   items?: string;
+  envFile?: string;
 }
 
 /** `trawl sim`: the source simulator on 127.0.0.1, printing the env lines that point Trawl at it. */
@@ -15,6 +19,7 @@ export function registerSim(program: Command, io: CliIo): void {
     .option('--port <port>', 'port to listen on (0 = any free port)', '0')
     .option('--fault <spec>', 'switch on a fault, e.g. pexels=hang or "*:media=rate-limit,retryAfter=2" (repeatable)', collect, [])
     .option('--items <n>', 'results each source has per query')
+    .option('--env-file <file>', 'also set the printed lines in this .env file (other lines kept); trawl run in its directory reads it')
     .action(async (flags: SimFlags) => {
       io.exitCode = await simCommand(flags, io);
     });
@@ -39,15 +44,28 @@ async function simCommand(flags: SimFlags, io: CliIo): Promise<number> {
     }
   });
   const sim = await startSimulator({ port, ...(items === undefined ? {} : { itemsPerQuery: items }) });
-  sim.setFaults(faults);
-  io.stderr.write(`simulator listening on ${sim.url} — set these, then run trawl (Ctrl-C stops it):\n`);
-  for (const [key, value] of Object.entries(sim.env())) io.stdout.write(`${key}=${value}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = io.onInterrupt(() => {
-      stop();
-      resolve();
+  try {
+    sim.setFaults(faults);
+    await announce(sim, flags.envFile === undefined ? undefined : path.resolve(io.cwd, flags.envFile), io);
+    await new Promise<void>((resolve) => {
+      const stop = io.onInterrupt(() => {
+        stop();
+        resolve();
+      });
     });
-  });
-  await sim.close();
+  } finally {
+    await sim.close();
+  }
   return 0;
+}
+
+/** Prints the env lines that point Trawl at the simulator, having first set them in `envFile` if given. */
+async function announce(sim: Pick<Simulator, 'url' | 'env'>, envFile: string | undefined, io: CliIo): Promise<void> {
+  const env = sim.env();
+  if (envFile === undefined) io.stderr.write(`simulator listening on ${sim.url} — set these, then run trawl (Ctrl-C stops it):\n`);
+  else {
+    await updateEnvFile(envFile, env);
+    io.stderr.write(`simulator listening on ${sim.url} — set in ${envFile}, which trawl reads when run in ${path.dirname(envFile)} (Ctrl-C stops it):\n`);
+  }
+  for (const [key, value] of Object.entries(env)) io.stdout.write(`${key}=${value}\n`);
 }

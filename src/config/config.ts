@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { TrawlError } from '../errors.js';
 import { SOURCE_IDS, type SourceId } from '../domain.js';
+import { type DataDirContext, userDataDir } from './data-dir.js';
 import { type MinSpeed, parseDuration, parseMinSpeed, parseSize } from './units.js';
 
 /** Trawl's settings, parsed once and frozen. Durations are milliseconds, sizes bytes. */
@@ -22,7 +24,10 @@ export interface Config {
   readonly hostConcurrency: number;
   readonly maxRedirects: number;
   readonly userAgent: string;
+  /** Absolute: TRAWL_DATA_DIR (relative to the working directory), else the per-user data directory. */
   readonly dataDir: string;
+  /** Which rule chose `dataDir`, for people (`trawl doctor`). */
+  readonly dataDirReason: string;
   readonly databaseUrl: string | undefined;
   readonly heartbeatIntervalMs: number;
   /** How often a job runner looks for jobs other processes queued. */
@@ -107,7 +112,6 @@ const SETTINGS: Setting<unknown>[] = [
   { key: 'hostConcurrency', vars: ['TRAWL_HOST_CONCURRENCY'], fallback: '16', parse: positiveInt(1024), expect: 'a whole number from 1 to 1024' },
   { key: 'maxRedirects', vars: ['TRAWL_MAX_REDIRECTS'], fallback: '5', parse: nonNegativeInt, expect: 'a whole number from 0 to 100' },
   { key: 'userAgent', vars: ['TRAWL_USER_AGENT'], fallback: `Trawl/${VERSION} (+https://github.com/trawl-media/trawl)`, parse: text, expect: 'a non-empty text' },
-  { key: 'dataDir', vars: ['TRAWL_DATA_DIR'], fallback: './data', parse: text, expect: 'a directory path' },
   { key: 'heartbeatIntervalMs', vars: ['TRAWL_HEARTBEAT_INTERVAL'], fallback: '5s', parse: parseDuration, expect: DURATION },
   { key: 'queuePollIntervalMs', vars: ['TRAWL_QUEUE_POLL_INTERVAL'], fallback: '1s', parse: parseDuration, expect: DURATION },
   { key: 'stuckAfterMs', vars: ['TRAWL_STUCK_AFTER'], fallback: '30s', parse: parseDuration, expect: DURATION },
@@ -126,11 +130,21 @@ export function readDotEnv(cwd: string): Record<string, string> {
   }
 }
 
+/** Where and how to load the config; every field defaults to this process's. */
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  overrides?: ConfigOverrides;
+  /** Chooses the per-user data directory rule (see `userDataDir`). */
+  platform?: NodeJS.Platform;
+  homedir?: string;
+}
+
 /**
  * Builds the config from flags, then the environment, then `.env`, then defaults. Every bad value
  * is listed in one TRAWL_BAD_CONFIG error (`KEY=value: expected …`), so a user fixes all at once.
  */
-export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; overrides?: ConfigOverrides } = {}): Config {
+export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const dotenv = readDotEnv(cwd);
@@ -162,6 +176,10 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
     provenance[s.key] = found?.from ?? 'default';
   }
 
+  const dataDir = chooseDataDir(lookup(['TRAWL_DATA_DIR']), cwd, { platform: options.platform ?? process.platform, env, homedir: options.homedir ?? os.homedir() });
+  if (typeof dataDir === 'string') problems.push(dataDir);
+  else provenance.dataDir = dataDir.origin;
+
   const keys: Record<string, string> = {};
   for (const name of API_KEY_VARS) {
     const found = lookup([name]);
@@ -190,20 +208,39 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; cwd?: string; ove
   }
   const apiToken = lookup(['TRAWL_API_TOKEN'])?.raw.trim() || undefined;
 
-  if (problems.length > 0) {
+  if (problems.length > 0 || typeof dataDir === 'string') {
     throw new TrawlError('TRAWL_BAD_CONFIG', `invalid configuration:\n  ${problems.join('\n  ')}`, {
       context: { problems },
     });
   }
   return Object.freeze({
-    ...(values as Omit<Config, 'keys' | 'origins' | 'provenance' | 'databaseUrl' | 'apiToken'>),
-    dataDir: path.resolve(cwd, values.dataDir as string),
+    ...(values as Omit<Config, 'keys' | 'origins' | 'provenance' | 'databaseUrl' | 'apiToken' | 'dataDir' | 'dataDirReason'>),
+    dataDir: dataDir.dir,
+    dataDirReason: dataDir.reason,
     databaseUrl,
     apiToken,
     keys: Object.freeze(keys),
     origins: Object.freeze(origins),
     provenance: Object.freeze(provenance),
   });
+}
+
+/**
+ * TRAWL_DATA_DIR (relative to `cwd`) when set, else the per-user data directory; a problem line
+ * when it is set but empty.
+ */
+function chooseDataDir(
+  found: { raw: string; name: string; from: ValueOrigin } | undefined,
+  cwd: string,
+  context: DataDirContext,
+): { dir: string; reason: string; origin: ValueOrigin } | string {
+  if (found === undefined) {
+    const choice = userDataDir(context);
+    return choice === undefined ? 'TRAWL_DATA_DIR is not set and the home directory is unknown: set TRAWL_DATA_DIR to a directory path' : { ...choice, origin: 'default' };
+  }
+  if (found.raw.trim() === '') return `TRAWL_DATA_DIR=${JSON.stringify(found.raw)}: expected a directory path (unset it for the per-user data directory)`;
+  const where = found.from === 'env' ? 'in the environment' : `in ${path.join(cwd, '.env')}`;
+  return { dir: path.resolve(cwd, found.raw.trim()), reason: `TRAWL_DATA_DIR is set ${where}`, origin: found.from };
 }
 
 /** `http://host:port` from a URL-ish text; paths are not allowed (the source keeps its own paths). */

@@ -9,7 +9,7 @@ import { onDisk } from './disk-error.js';
 import { EndKeeper, type FileEnds, assertImageComplete } from './image-end.js';
 import { placeInLibrary } from './library-file.js';
 import { MediaProbe } from './media-probe.js';
-import { type TempFile, createTempFile, removeTempFile } from './temp-files.js';
+import { type TempFile, createTempFile, releaseTempFile, removeTempFile } from './temp-files.js';
 
 export interface SaveOptions {
   /** The item's budget: on abort the download stops, its temp file is deleted, and saveResponse rejects with the abort reason. */
@@ -69,6 +69,7 @@ export async function saveResponse(response: HttpResponse, options: SaveOptions)
     await onDisk(file.path, 'close', () => file.handle.close());
     if (signal.aborted) throw abortReason(signal);
     const placed = await placeInLibrary(file.path, dir, sha256, format.ext, bytes);
+    releaseTempFile(file);
     temp = undefined;
     const { contentType, kind } = format;
     return { ...placed, bytes, sha256, contentType, kind, width: dimensions?.width ?? null, height: dimensions?.height ?? null };

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepTempFiles } from './temp-files.js';
+import { createTempFile, releaseTempFile, removeOwnTempFilesSync, removeTempFile, sweepTempFiles } from './temp-files.js';
 
 let dir: string;
 
@@ -58,5 +58,26 @@ describe('sweepTempFiles', () => {
 
   it('treats a missing library as clean', async () => {
     expect(await sweepTempFiles(path.join(dir, 'missing'))).toBe(0);
+  });
+});
+
+describe('removeOwnTempFilesSync', () => {
+  it('deletes at once the temp files this process still writes, open or not, and leaves released and other files', async () => {
+    const open = await createTempFile(dir);
+    await open.handle.write(Buffer.from('partial'));
+    const closed = await createTempFile(path.join(dir, 'ab'));
+    await closed.handle.close();
+    const released = await createTempFile(dir);
+    await released.handle.close();
+    await rename(released.path, path.join(dir, 'kept.png'));
+    releaseTempFile(released);
+    const removed = await createTempFile(dir);
+    await removeTempFile(removed);
+    await put('.trawl-other-process.part');
+
+    expect(removeOwnTempFilesSync()).toBe(2);
+    expect(await remaining()).toEqual(['.trawl-other-process.part', 'kept.png']);
+    expect(removeOwnTempFilesSync()).toBe(0);
+    await open.handle.close();
   });
 });

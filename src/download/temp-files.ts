@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { onDisk } from './disk-error.js';
@@ -10,6 +11,12 @@ export const TEMP_SUFFIX = '.part';
 
 /** Shard subdirectories of the library are the first two hex digits of a sha256. */
 const SHARD_NAME = /^[0-9a-f]{2}$/;
+
+/**
+ * The temp files this process has created and not yet removed or moved into a library: what a
+ * process that quits at once (a second Ctrl-C) deletes on its way out. Per process, as the files are.
+ */
+const ownTempFiles = new Set<string>();
 
 /** A temp file being written: readable too, so image dimensions can be re-read from its start. */
 export interface TempFile {
@@ -33,7 +40,13 @@ export async function createTempFile(dir: string): Promise<TempFile> {
       return await open(file, 'wx+');
     }
   });
+  ownTempFiles.add(file);
   return { path: file, handle };
+}
+
+/** Call once a temp file has become a library file (moved, or dropped as a duplicate): it is no longer this process's to delete. */
+export function releaseTempFile(temp: TempFile): void {
+  ownTempFiles.delete(temp.path);
 }
 
 /**
@@ -43,6 +56,27 @@ export async function createTempFile(dir: string): Promise<TempFile> {
 export async function removeTempFile(temp: TempFile): Promise<void> {
   await temp.handle.close().catch(() => undefined);
   await unlink(temp.path).catch(() => undefined);
+  ownTempFiles.delete(temp.path);
+}
+
+/**
+ * Deletes, synchronously, every temp file this process is still writing, and returns how many were
+ * there: for a process about to exit without awaiting anything. Never throws (a file already gone
+ * or undeletable is left to the next sweep). Windows lets a file open in Node be deleted: libuv
+ * opens files with FILE_SHARE_DELETE.
+ */
+export function removeOwnTempFilesSync(): number {
+  let removed = 0;
+  for (const file of ownTempFiles) {
+    try {
+      unlinkSync(file);
+      removed++;
+    } catch {
+      // Gone already, or not ours to delete any more: the next sweep looks again.
+    }
+  }
+  ownTempFiles.clear();
+  return removed;
 }
 
 /**

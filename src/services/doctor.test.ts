@@ -20,10 +20,23 @@ describe('runDoctor', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
+  // The data dir of a checkout (./data) unless a test names another.
   const doctor = (env: Record<string, string> = {}) => {
-    const config = loadConfig({ env, cwd });
+    const config = loadConfig({ env: { TRAWL_DATA_DIR: 'data', ...env }, cwd });
     return runDoctor(config, { env, registry: SOURCES });
   };
+
+  it('says where the data is and which rule chose it: the per-user data directory when TRAWL_DATA_DIR is not set', async () => {
+    const home = path.join(cwd, 'home');
+    const config = loadConfig({ env: {}, cwd, platform: 'linux', homedir: home });
+    const report = await runDoctor(config, { env: {}, registry: SOURCES });
+    expect(report.checks.find((c) => c.name === 'data dir')?.detail).toBe(
+      `${path.join(home, '.local', 'share', 'trawl')} does not exist yet; Trawl can create it (TRAWL_DATA_DIR is not set, so the per-user data directory ~/.local/share/trawl (XDG_DATA_HOME is not set))`,
+    );
+    expect(report.settings).toContainEqual({ name: 'TRAWL_DATA_DIR', value: path.join(home, '.local', 'share', 'trawl'), origin: 'default' });
+    expect((await doctor()).checks.find((c) => c.name === 'data dir')?.detail).toBe(`${path.join(cwd, 'data')} does not exist yet; Trawl can create it (TRAWL_DATA_DIR is set in the environment)`);
+    expect(existsSync(home)).toBe(false);
+  });
 
   it('passes a fresh setup without creating anything, and says where each value came from', async () => {
     await writeFile(path.join(cwd, '.env'), 'TRAWL_JOB_TIMEOUT=2m\n');

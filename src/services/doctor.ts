@@ -38,7 +38,7 @@ export interface DoctorReport {
 /** Runs every check against `config` (loaded from `env`); `registry` lists the sources whose keys matter. */
 export async function runDoctor(config: Config, options: { env: NodeJS.ProcessEnv; registry: readonly Source[]; now?: Date }): Promise<DoctorReport> {
   const now = options.now ?? new Date();
-  const checks: DoctorCheck[] = [...checkTimings(config), await checkDataDir(config.dataDir), await checkDisk(config)];
+  const checks: DoctorCheck[] = [...checkTimings(config), await checkDataDir(config.dataDir, config.dataDirReason), await checkDisk(config)];
   const database = await checkDatabase(config, now);
   checks.push(...database, ...checkSources(config, options.registry));
   return { settings: settingLines(config, options.env), checks, problems: checks.filter((check) => !check.ok).map((check) => check.detail) };
@@ -57,8 +57,12 @@ function checkTimings(config: Config): DoctorCheck[] {
   ];
 }
 
-/** The data dir exists and takes a file, or can be created (then it is removed again). */
-export async function checkDataDir(dir: string): Promise<DoctorCheck> {
+/**
+ * The data dir exists and takes a file, or can be created (then it is removed again). `reason`
+ * (which rule chose the directory) ends the detail when all is well.
+ */
+export async function checkDataDir(dir: string, reason?: string): Promise<DoctorCheck> {
+  const why = reason === undefined ? '' : ` (${reason})`;
   const fail = (detail: string): DoctorCheck => ({ name: 'data dir', ok: false, detail: `TRAWL_DATA_DIR ${dir} ${detail}` });
   const info = await stat(dir).catch((err: unknown) => err as NodeJS.ErrnoException);
   if (info instanceof Error && info.code !== 'ENOENT') return fail(`cannot be used: ${describe(info)}`);
@@ -66,7 +70,7 @@ export async function checkDataDir(dir: string): Promise<DoctorCheck> {
     if (!info.isDirectory()) return fail('is not a directory (a file is in the way); point TRAWL_DATA_DIR at a directory');
     try {
       await probe(dir);
-      return { name: 'data dir', ok: true, detail: `${dir} exists and is writable` };
+      return { name: 'data dir', ok: true, detail: `${dir} exists and is writable${why}` };
     } catch (err) {
       return fail(`is not writable: ${describe(err)}`);
     }
@@ -78,7 +82,7 @@ export async function checkDataDir(dir: string): Promise<DoctorCheck> {
       created.unshift(level);
     }
     await probe(dir);
-    return { name: 'data dir', ok: true, detail: `${dir} does not exist yet; Trawl can create it` };
+    return { name: 'data dir', ok: true, detail: `${dir} does not exist yet; Trawl can create it${why}` };
   } catch (err) {
     return fail(`does not exist and cannot be created: ${describe(err)}`);
   } finally {

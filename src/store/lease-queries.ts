@@ -7,7 +7,7 @@
 import type { Kysely, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { ErrorInfo, SourceRunStatus } from '../domain.js';
 import type { Database } from './schema.js';
-import type { Lease, StuckJobClose } from './store.js';
+import type { Lease, OwnJobCancel, StuckJobClose } from './store.js';
 
 /** Source-run states that are still open: a job that ends closes them. */
 const OPEN_RUN_STATUSES: readonly SourceRunStatus[] = ['pending', 'running'];
@@ -69,6 +69,16 @@ export function cancelQueuedJob(db: Kysely<Database>, id: string, reason: ErrorI
     .set({ status: 'cancelled', finished_at: now, error_code: reason.code, error_message: reason.message })
     .where('id', '=', id)
     .where('status', '=', 'queued');
+}
+
+/** Ends a job running under `owner` as `cancelled` (its process quits at once); no row when another holds or ended it. */
+export function cancelOwnRunningJob(db: Kysely<Database>, id: string, close: OwnJobCancel) {
+  return db
+    .updateTable('jobs')
+    .set({ status: 'cancelled', finished_at: close.now, elapsed_ms: close.elapsedMs, error_code: close.reason.code, error_message: close.reason.message })
+    .where('id', '=', id)
+    .where('worker', '=', close.owner)
+    .where('status', '=', 'running');
 }
 
 /** Flags a running job for cancellation, keeping the first request's time; no row when it is not running. */

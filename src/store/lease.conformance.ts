@@ -177,4 +177,26 @@ export function registerLeaseConformance(store: () => Store): void {
     await expect(store().requestCancel(uniqueId('missing'), reason, T(8))).rejects.toMatchObject({ code: 'TRAWL_NOT_FOUND' });
     expect(await store().getCancelRequest(uniqueId('missing'))).toBeNull();
   });
+
+  it('cancels its own job synchronously for a process that quits at once, where the database can', async (context) => {
+    const s = store();
+    if (s.cancelOwnJobNow === undefined) return context.skip('this database cannot be written synchronously; the reaper closes the job');
+    const reason = { code: 'TRAWL_CANCELLED', message: 'cancelled by the user (Ctrl-C twice)' } as const;
+    const close = { owner: 'w1', reason, now: T(9), elapsedMs: 8000 };
+    const { id, lease } = await claimed('w1');
+    expect(s.cancelOwnJobNow(id, { ...close, owner: 'w2' })).toBe(false);
+    expect(await s.getJob(id)).toMatchObject({ status: 'running' });
+    expect(s.cancelOwnJobNow(id, close)).toBe(true);
+    const ended = { status: 'cancelled', error: reason, finishedAt: T(9), elapsedMs: 8000, sources: [{ status: 'cancelled', error: reason }, { status: 'cancelled', error: reason }] };
+    expect(await s.getJob(id)).toMatchObject(ended);
+    expect(await s.listEvents(id)).toMatchObject([{ name: 'job.finished', data: { jobId: id, job: ended } }]);
+    await expect(s.updateJob(id, { status: 'completed' }, lease)).rejects.toMatchObject({ code: 'TRAWL_LEASE_LOST' });
+    expect(s.cancelOwnJobNow(id, close)).toBe(false);
+
+    const queued = newJob();
+    await s.createJob(queued);
+    expect(s.cancelOwnJobNow(queued.id, close)).toBe(true);
+    expect(await s.getJob(queued.id)).toMatchObject({ status: 'cancelled', error: reason });
+    expect(s.cancelOwnJobNow(uniqueId('missing'), close)).toBe(false);
+  });
 }

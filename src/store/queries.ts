@@ -104,6 +104,29 @@ export function updateJob(db: Kysely<Database>, id: string, columns: Updateable<
   return db.updateTable('jobs').set(columns).where('id', '=', id);
 }
 
+/**
+ * The most ids one `findJobIds` call returns, as asked.
+ * @throws TrawlError TRAWL_BAD_INPUT when the limit is not a positive integer.
+ */
+export function jobIdLookupLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new TrawlError('TRAWL_BAD_INPUT', `job id lookup limit must be a positive integer, got ${limit}`);
+  return limit;
+}
+
+/**
+ * The ids starting with `prefix`, in id order, at most `limit`. Compared with substr rather than
+ * LIKE: LIKE ignores case in SQLite and would need `%` and `_` escaped.
+ */
+export function selectJobIdsByPrefix(db: Kysely<Database>, prefix: string, limit: number) {
+  const length = [...prefix].length;
+  return db
+    .selectFrom('jobs')
+    .select('id')
+    .where((eb) => eb(eb.fn<string>('substr', ['id', eb.lit(1), eb.lit(length)]), '=', prefix))
+    .orderBy('id')
+    .limit(limit);
+}
+
 /** Whether a job exists: selects its id. */
 export function selectJobId(db: Kysely<Database>, id: string) {
   return db.selectFrom('jobs').select('id').where('id', '=', id);

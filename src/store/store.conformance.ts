@@ -208,6 +208,19 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.listJobs({ limit: 0 })).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
     });
 
+    it('finds job ids by prefix: case-sensitive, in id order, as many as asked, with no wildcards', async () => {
+      const base = uniqueId('pfx');
+      const ids = [`${base}-abc2`, `${base}-ABC3`, `${base}-abc1`, `${base}-b%_`];
+      for (const id of ids) await store.createJob(newJob({ id, sources: [] }));
+      expect(await store.findJobIds(`${base}-abc`, 10)).toEqual([`${base}-abc1`, `${base}-abc2`]);
+      expect(await store.findJobIds(`${base}-a`, 1)).toEqual([`${base}-abc1`]);
+      expect(await store.findJobIds(`${base}-ABC`, 10)).toEqual([`${base}-ABC3`]);
+      expect(await store.findJobIds(`${base}-abc1`, 10)).toEqual([`${base}-abc1`]);
+      expect(await store.findJobIds(`${base}-b%`, 10)).toEqual([`${base}-b%_`]);
+      for (const none of [`${base}-%`, `${base}-_bc1`, `${base}-abc1-more`, uniqueId('missing')]) expect(await store.findJobIds(none, 10)).toEqual([]);
+      await expect(store.findJobIds(base, 0)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
+    });
+
     it('appends events with growing ids and lists them in order, after an id when asked', async () => {
       const job = newJob();
       const other = newJob();

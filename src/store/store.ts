@@ -99,6 +99,16 @@ export interface StuckJobClose {
   elapsedMs: number | null;
 }
 
+/** How `cancelOwnJobNow` ends a job whose process quits at once. */
+export interface OwnJobCancel {
+  /** The worker id the job runs under (`EngineDeps.workerId`). */
+  owner: string;
+  /** The job's and its open source runs' reason (TRAWL_CANCELLED). */
+  reason: ErrorInfo;
+  now: string;
+  elapsedMs: number | null;
+}
+
 export interface Store {
   /** Brings the schema up to date (numbered migrations, each applied once). */
   migrate(): Promise<void>;
@@ -106,6 +116,12 @@ export interface Store {
   /** The job with its source runs and counts, or undefined. */
   getJob(id: string): Promise<Job | undefined>;
   listJobs(filter?: JobFilter): Promise<Job[]>;
+  /**
+   * The ids of the jobs whose id starts with `prefix` (case-sensitive), in id order, at most
+   * `limit`: how `trawl jobs show|cancel` resolve an abbreviated id, as git does.
+   * @throws TrawlError TRAWL_BAD_INPUT when `limit` is not a positive integer.
+   */
+  findJobIds(prefix: string, limit: number): Promise<string[]>;
   /**
    * Applies a patch. With a `lease`, the write is fenced: when the job is no longer running under
    * that owner and version it changes nothing and rejects with TRAWL_LEASE_LOST (so do the other
@@ -131,6 +147,14 @@ export interface Store {
    * @throws TrawlError TRAWL_NOT_FOUND for an unknown job.
    */
   requestCancel(id: string, reason: ErrorInfo, now: string): Promise<{ outcome: CancelOutcome; job: Job }>;
+  /**
+   * Ends a job this process runs as `cancelled` (its open source runs too, with a `job.finished`
+   * event) before returning, for a process that quits at once (a second Ctrl-C) and can no longer
+   * await anything. Only a job queued, or running under `close.owner`, is changed; false otherwise.
+   * Present only where the database can be written synchronously (SQLite). Elsewhere (PostgreSQL)
+   * the job stays `running` until the reaper closes it, TRAWL_STUCK_AFTER after its last heartbeat.
+   */
+  cancelOwnJobNow?(id: string, close: OwnJobCancel): boolean;
   /** When a cancel of the job was requested (see `requestCancel`), or null. */
   getCancelRequest(id: string): Promise<string | null>;
   /**

@@ -116,6 +116,12 @@ export class PostgresStore implements Store {
     });
   }
 
+  findJobIds(prefix: string, limit: number): Promise<string[]> {
+    return this.call(`find jobs whose id starts with ${prefix}`, {}, async () =>
+      (await q.selectJobIdsByPrefix(this.db, prefix, q.jobIdLookupLimit(limit)).execute()).map((row) => row.id),
+    );
+  }
+
   updateJob(id: string, patch: JobPatch, lease?: Lease): Promise<void> {
     const columns = q.jobPatchToColumns(patch);
     return this.call(`update job ${id}`, { jobId: id }, async () => {

@@ -9,7 +9,7 @@ import { TrawlError } from '../../errors.js';
 import * as lq from '../lease-queries.js';
 import { selectJobId } from '../queries.js';
 import type { Database } from '../schema.js';
-import type { CancelOutcome, Lease, StuckJobClose } from '../store.js';
+import type { CancelOutcome, Lease, OwnJobCancel, StuckJobClose } from '../store.js';
 import type { SqliteExecutor } from './sqlite-executor.js';
 
 /** Lease operations on one connection; SqliteStore wraps each in a transaction. */
@@ -68,6 +68,18 @@ export class SqliteLeases {
       throw new TrawlError('TRAWL_NOT_FOUND', `cannot cancel job ${id}: the job does not exist`, { context: { jobId: id } });
     }
     return 'ended';
+  }
+
+  /**
+   * Ends a job queued, or running under `close.owner`, as `cancelled`, its open runs too; false when
+   * it is neither. Run inside a write transaction.
+   */
+  cancelOwn(id: string, close: OwnJobCancel): boolean {
+    const ended =
+      this.executor.run(lq.cancelQueuedJob(this.builder, id, close.reason, close.now)) > 0 ||
+      this.executor.run(lq.cancelOwnRunningJob(this.builder, id, close)) > 0;
+    if (ended) this.executor.run(lq.closeOpenSourceRuns(this.builder, id, 'cancelled', close.reason, close.now));
+    return ended;
   }
 
   /** When a cancel of the job was requested, or null (also for an unknown job). */

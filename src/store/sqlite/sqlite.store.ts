@@ -13,7 +13,7 @@ import type { ErrorInfo, Item, ItemFailure, Job, SourceRun } from '../../domain.
 import { TrawlError, type ErrorContext } from '../../errors.js';
 import * as q from '../queries.js';
 import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceOutcome, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
-import type { CancelOutcome, JobFilter, JobPatch, Lease, NewEvent, NewJob, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
+import type { CancelOutcome, JobFilter, JobPatch, Lease, NewEvent, NewJob, OwnJobCancel, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
 import type { Migration } from '../migration.js';
 import { migrate, pendingMigrations } from './migrations.js';
 import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
@@ -100,6 +100,12 @@ export class SqliteStore implements Store {
     });
   }
 
+  findJobIds(prefix: string, limit: number): Promise<string[]> {
+    return this.call(`find jobs whose id starts with ${prefix}`, {}, () =>
+      this.executor.all(q.selectJobIdsByPrefix(builder, prefix, q.jobIdLookupLimit(limit))).map((row) => row.id),
+    );
+  }
+
   updateJob(id: string, patch: JobPatch, lease?: Lease): Promise<void> {
     const columns = q.jobPatchToColumns(patch);
     return this.call(`update job ${id}`, { jobId: id }, () => {
@@ -134,6 +140,20 @@ export class SqliteStore implements Store {
         return { outcome, job };
       }),
     );
+  }
+
+  /** Synchronous, unlike every other method: see `Store.cancelOwnJobNow`. Throws the store's TrawlError. */
+  cancelOwnJobNow(id: string, close: OwnJobCancel): boolean {
+    try {
+      return this.executor.write(() => {
+        if (!this.leases.cancelOwn(id, close)) return false;
+        const job = this.loadJob(id);
+        if (job !== undefined) this.executor.first(q.insertEvent(builder, id, 'job.finished', { jobId: id, job }, close.now));
+        return true;
+      });
+    } catch (err) {
+      throw toStoreError(err, `cancel job ${id}`, { jobId: id });
+    }
   }
 
   getCancelRequest(id: string): Promise<string | null> {
