@@ -6,7 +6,7 @@
  */
 import type { Candidate } from '../domain.js';
 import { isTrawlError, TrawlError } from '../errors.js';
-import { sleep } from '../engine/budget.js';
+import { sleep } from '../signal.js';
 import type { ApiResponse } from '../net/http.js';
 import { apiUrl } from './api-url.js';
 import { type BingTile, isChallenge, isEmptyAnswer, readTiles } from './bing-images.markup.js';

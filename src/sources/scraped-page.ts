@@ -6,7 +6,7 @@
 import { formatDuration } from '../config/units.js';
 import type { SourceId } from '../domain.js';
 import { TrawlError } from '../errors.js';
-import { sleep } from '../engine/budget.js';
+import { sleep } from '../signal.js';
 import type { ApiResponse } from '../net/http.js';
 import type { SourceContext } from './source.js';
 
