@@ -6,7 +6,7 @@
  * title.
  */
 import { asRecord, type JsonRecord } from './parse.js';
-import { decodeEntities, stripHtml } from './text.js';
+import { decodeAttribute, stripHtml } from './text.js';
 
 /** One result tile as found in the markup. */
 export interface BingTile {
@@ -52,7 +52,7 @@ function startTags(html: string): Tag[] {
     const attributes = new Map<string, string>();
     for (const attr of (match[2] ?? '').matchAll(ATTRIBUTE)) {
       const name = (attr[1] ?? '').toLowerCase();
-      if (!attributes.has(name)) attributes.set(name, decodeEntities(attr[2] ?? attr[3] ?? attr[4] ?? ''));
+      if (!attributes.has(name)) attributes.set(name, decodeAttribute(attr[2] ?? attr[3] ?? attr[4] ?? ''));
     }
     tags.push({ name: (match[1] ?? '').toLowerCase(), attributes, start: match.index, end: match.index + match[0].length });
   }

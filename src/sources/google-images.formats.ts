@@ -8,7 +8,7 @@
  * 4. legacy `<div class="rg_meta">{"ou":…}</div>` (≤2019).
  */
 import { asRecord, dimension, httpUrl, type JsonRecord, records, str } from './parse.js';
-import { decodeEntities } from './text.js';
+import { decodeAttribute, decodeEntities } from './text.js';
 
 /** One image result, whichever format it came from. */
 export interface GoogleImage {
@@ -179,7 +179,7 @@ const IMGRES = /\/imgres\?((?:[^"'\s<>\\]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4})+)
 
 function imgresImages(text: string): GoogleImage[] {
   return [...text.matchAll(IMGRES)].flatMap((m) => {
-    const params = new URLSearchParams(decodeEntities(unescapeJs(m[1] ?? '')));
+    const params = new URLSearchParams(decodeAttribute(unescapeJs(m[1] ?? '')));
     const url = httpUrl(params.get('imgurl'));
     if (url === null) return [];
     return [{
