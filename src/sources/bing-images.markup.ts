@@ -122,9 +122,9 @@ const CHALLENGE = /\/turing\/captcha|\bcaptcha\b|unusual traffic|verify (?:that 
 // How Bing words an empty search ("There are no results for …", "We didn't find any results …").
 const NO_RESULTS = /\bno results for\b|didn['’]t find any results|did not match any/i;
 
-/** Whether a page without tiles is a bot check (captcha or challenge) rather than an answer. */
-export function isChallenge(html: string, url: string): boolean {
-  return CHALLENGE.test(url) || CHALLENGE.test(html.replace(OPAQUE, ' '));
+/** What a page without tiles is when it is a bot check (captcha or challenge) rather than an answer, else null. */
+export function bingChallenge(html: string, url: string): string | null {
+  return CHALLENGE.test(url) || CHALLENGE.test(html.replace(OPAQUE, ' ')) ? 'a captcha page' : null;
 }
 
 /**

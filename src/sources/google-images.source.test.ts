@@ -47,7 +47,7 @@ describe('google_images: the udm=2 results page', () => {
 
     const request = http.requests[0];
     expect(`${request?.url.origin ?? ''}${request?.url.pathname ?? ''}`).toBe(`${ORIGIN}/search`);
-    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ q: 'cats', tbm: 'isch', udm: '2', hl: 'en' });
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ q: 'cats', tbm: 'isch', udm: '2', hl: 'en', safe: 'active' });
     expect(request?.headers).toMatchObject({ 'Accept-Language': 'en-US,en;q=0.9', Cookie: 'CONSENT=YES+' });
     expect(request?.signal).toBe(context.signal);
 
@@ -62,6 +62,7 @@ describe('google_images: the udm=2 results page', () => {
         authorUrl: null,
         license: null,
         licenseUrl: null,
+        licenseCode: null,
         width: 750,
         height: 450,
       },
@@ -77,7 +78,7 @@ describe('google_images: the udm=2 results page', () => {
   it('talks to www.google.com when no override is configured and does not search for videos', async () => {
     const http = new FakeHttp([resultsPage([VETS])]);
     await collectPages(googleImagesSource.search({ query: 'big cats', kind: 'image', limit: 1 }, fakeContext(http)));
-    expect(http.requests[0]?.url.href).toBe('https://www.google.com/search?q=big+cats&tbm=isch&udm=2&hl=en');
+    expect(http.requests[0]?.url.href).toBe('https://www.google.com/search?q=big+cats&tbm=isch&udm=2&hl=en&safe=active');
     const none = new FakeHttp([]);
     expect(await collectPages(googleImagesSource.search({ query: 'cats', kind: 'video', limit: 5 }, fakeContext(none)))).toEqual([]);
     expect(none.requests).toHaveLength(0);

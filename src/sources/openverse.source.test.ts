@@ -78,10 +78,12 @@ describe('openverse', () => {
       authorUrl: 'https://www.flickr.com/photos/181765699@N08',
       license: 'CC0 1.0',
       licenseUrl: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      licenseCode: 'cc0',
       width: 1024,
       height: 683,
     });
     expect(found.map((c) => c.license)).toEqual(['CC0 1.0', 'CC BY-SA 4.0', 'Public Domain Mark 1.0', 'CC BY-NC-ND']);
+    expect(found.map((c) => c.licenseCode)).toEqual(['cc0', 'cc-by-sa', 'pdm', 'cc-by-nc-nd']);
     expect(found[2]).toMatchObject({ title: null, author: null, authorUrl: null, width: null, height: null });
   });
 
