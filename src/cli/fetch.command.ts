@@ -3,7 +3,7 @@ import { type ConfigOverrides, loadConfig } from '../config/config.js';
 import { TrawlError } from '../errors.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import { describeRun, showProgress } from './progress.js';
 import { type CliIo, UsageError } from './io.js';
 
@@ -57,7 +57,7 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
   const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
   const request = asUsage(() =>
-    buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out }, config, SOURCES),
+    buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out }, config, SOURCE_LIST),
   );
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,

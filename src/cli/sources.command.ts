@@ -3,7 +3,7 @@ import { loadConfig } from '../config/config.js';
 import { formatDuration } from '../config/units.js';
 import type { SourceHealth } from '../engine/source-health.js';
 import { type SourceStatus, listSourceStatus } from '../services/source-status.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import type { CliIo } from './io.js';
 
 /** `trawl sources`: every source, whether it can run (and why not), its media, licence, quota and health. */
@@ -13,7 +13,7 @@ export function registerSources(program: Command, io: CliIo): void {
     .description('list every source: configured or not (and why), media kinds, licence, quota, health and circuit breaker')
     .option('--json', 'print the list as JSON')
     .action(async (flags: { json?: boolean }) => {
-      const statuses = await listSourceStatus(loadConfig({ env: io.env, cwd: io.cwd }), SOURCES);
+      const statuses = await listSourceStatus(loadConfig({ env: io.env, cwd: io.cwd }), SOURCE_LIST);
       io.stdout.write(flags.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderTable(statuses));
     });
 }

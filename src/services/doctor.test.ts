@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import { MIGRATIONS } from '../store/sqlite/migrations.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import { runDoctor } from './doctor.js';
@@ -22,7 +22,7 @@ describe('runDoctor', () => {
 
   const doctor = (env: Record<string, string> = {}) => {
     const config = loadConfig({ env, cwd });
-    return runDoctor(config, { env, registry: SOURCES });
+    return runDoctor(config, { env, registry: SOURCE_LIST });
   };
 
   it('passes a fresh setup without creating anything, and says where each value came from', async () => {
