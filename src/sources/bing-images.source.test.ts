@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Candidate } from '../domain.js';
+import { type Candidate, NO_FILTERS } from '../domain.js';
 import { isTrawlError, TrawlError } from '../errors.js';
 import { bingImagesSource, createBingImagesSource } from './bing-images.source.js';
 import { collectPages, fakeContext, FakeHttp, type PageAnswer } from './fake-http.test-helper.js';
@@ -161,5 +161,16 @@ describe('bing_images failures', () => {
   it('reports tiles whose m JSON no longer has murl as TRAWL_PARSER_OUTDATED', async () => {
     const error = await failure([page(tile(1, { meta: { murl: undefined, mediaurl: 'https://x.test/1.jpg' } }))]);
     expect(isTrawlError(error, 'TRAWL_PARSER_OUTDATED')).toBe(true);
+  });
+});
+
+describe('bing_images filters', () => {
+  it('asks for images larger than one pixel less than the minimums (Bing keeps larger ones), with the aspect and safe search', async () => {
+    const http = new FakeHttp([page(tile(1))]);
+    const filters = { ...NO_FILTERS, minWidth: 1920, orientation: 'portrait' as const, safeSearch: false };
+    await collectPages(source.search({ query: 'cats', kind: 'image', limit: 1, filters }, fakeContext(http, ENV)));
+    expect(http.requests[0]?.url.searchParams.get('qft')).toBe(' filterui:imagesize-custom_1919_0 filterui:aspect-tall');
+    expect(http.requests[0]?.url.searchParams.get('adlt')).toBe('off');
+    expect(http.requests[0]?.url.search).toContain('qft=+filterui%3Aimagesize-custom_1919_0+filterui%3Aaspect-tall');
   });
 });

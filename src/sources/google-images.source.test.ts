@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type Filters, NO_FILTERS } from '../domain.js';
 import { TrawlError, isTrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
 import { parseGoogleImages, unescapeJs } from './google-images.formats.js';
@@ -205,5 +206,21 @@ describe('google_images: refusals and format changes', () => {
     expect(error.code).toBe('TRAWL_PARSER_OUTDATED');
     expect(error.message).toContain('google_images: /search response has no image results (ischj JSON, ["url",height,width] result arrays');
     expect((await failure(new FakeHttp(['']))).code).toBe('TRAWL_PARSER_OUTDATED');
+  });
+});
+
+describe('google_images filters', () => {
+  const tbs = async (filters: Partial<Filters>): Promise<string | null> => {
+    const http = new FakeHttp(() => resultsPage([item(0)]));
+    await collectPages(source.search({ query: 'cats', kind: 'image', limit: 1, filters: { ...NO_FILTERS, ...filters } }, fakeContext(http, ENV)));
+    return http.requests[0]?.url.searchParams.get('tbs') ?? null;
+  };
+
+  it('asks for the largest "larger than" size below both minimums, and none for one minimum alone', async () => {
+    // 1920 × 1080 is 2,073,600 pixels: "2mp" could mean 2,097,152 and leave such a file out.
+    expect(await tbs({ minWidth: 1920, minHeight: 1080 })).toBe('isz:lt,islt:xga');
+    expect(await tbs({ minWidth: 4000, minHeight: 3000 })).toBe('isz:lt,islt:10mp');
+    expect(await tbs({ minWidth: 4000 })).toBeNull();
+    expect(await tbs({ orientation: 'square' })).toBe('iar:s');
   });
 });
