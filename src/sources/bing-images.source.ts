@@ -27,8 +27,8 @@ const HIGHLIGHT = /[\ue000\ue001]/g;
 const ASPECTS: Readonly<Record<Orientation, string>> = { landscape: 'wide', portrait: 'tall', square: 'square' };
 
 const PUSHDOWN: readonly Pushdown[] = [
-  { filter: 'minWidth', sends: 'qft=+filterui:imagesize-custom_<W-1>_<H-1> (Bing keeps images larger than W × H)', precision: 'coarse' },
-  { filter: 'minHeight', sends: 'qft=+filterui:imagesize-custom_<W-1>_<H-1> (with min width, as above)', precision: 'coarse' },
+  { filter: 'minWidth', sends: 'qft=+filterui:imagesize-custom_(W-1)_(H-1) (Bing keeps images larger than W × H)', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'qft=+filterui:imagesize-custom_(W-1)_(H-1) (with min width, as above)', precision: 'coarse' },
   { filter: 'orientation', sends: 'qft=+filterui:aspect-wide|tall|square', precision: 'approximate' },
   { filter: 'safeSearch', sends: 'adlt=strict | adlt=off', precision: 'exact' },
 ];

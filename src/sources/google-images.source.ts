@@ -42,8 +42,8 @@ const SIZE_BUCKETS: readonly SizeBucket<string>[] = [
 const ASPECTS: Readonly<Record<Orientation, string>> = { landscape: 'w', portrait: 't', square: 's' };
 
 const PUSHDOWN: readonly Pushdown[] = [
-  { filter: 'minWidth', sends: 'tbs=isz:lt,islt:<size> — the largest "larger than" size below min width × min height (both must be set)', precision: 'coarse' },
-  { filter: 'minHeight', sends: 'tbs=isz:lt,islt:<size> (with min width, as above)', precision: 'coarse' },
+  { filter: 'minWidth', sends: 'tbs=isz:lt,islt:SIZE — the largest "larger than" size below min width × min height (both must be set)', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'tbs=isz:lt,islt:SIZE (with min width, as above)', precision: 'coarse' },
   { filter: 'orientation', sends: 'tbs=iar:w|t|s (wide, tall, square)', precision: 'approximate' },
   { filter: 'safeSearch', sends: 'safe=active | safe=off', precision: 'exact' },
 ];

@@ -21,7 +21,7 @@ const MIME_TYPES: Readonly<Record<ImageFormat, string>> = { jpeg: 'image/jpeg', 
 const PUSHDOWN: readonly Pushdown[] = [
   { filter: 'minWidth', sends: 'gsrsearch=… filew:>N (CirrusSearch: width ≥ N; for videos, of the original file)', precision: 'exact' },
   { filter: 'minHeight', sends: 'gsrsearch=… fileh:>N (height ≥ N, as above)', precision: 'exact' },
-  { filter: 'format', sends: 'images: gsrsearch=… filemime:image/<type> when one format is asked for', precision: 'exact' },
+  { filter: 'format', sends: 'images: gsrsearch=… filemime:image/TYPE when one format is asked for', precision: 'exact' },
 ];
 
 /** Wikimedia Commons images and videos (free licences and public domain, per file). */
