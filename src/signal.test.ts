@@ -9,8 +9,9 @@ describe('abortReason', () => {
     typed.abort(reason);
     expect(abortReason(typed.signal)).toBe(reason);
     const foreign = new AbortController();
-    foreign.abort(new Error('user pressed stop'));
-    expect(abortReason(foreign.signal)).toMatchObject({ code: 'TRAWL_CANCELLED', cause: foreign.signal.reason });
+    const stop = new Error('user pressed stop');
+    foreign.abort(stop);
+    expect(abortReason(foreign.signal)).toMatchObject({ code: 'TRAWL_CANCELLED', cause: stop });
   });
 });
 
