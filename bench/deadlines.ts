@@ -11,7 +11,7 @@ import { harvest } from '../src/services/harvest.js';
 import { buildJobRequest } from '../src/services/job-request.js';
 import { openRuntime } from '../src/services/runtime.js';
 import { type FaultRule, startSimulator } from '../src/sim/simulator.js';
-import { SOURCES } from '../src/sources/registry.js';
+import { SOURCE_LIST } from '../src/sources/registry.js';
 import { percentile, saveResult, tempDir } from './support.js';
 
 const RUNS = Number(process.argv[2] ?? 30);
@@ -41,7 +41,7 @@ async function measure(scenario: Scenario): Promise<number[]> {
     for (let i = 0; i < RUNS; i++) {
       sim.setFaults(scenario.faults);
       const before = sim.requests().length;
-      const request = buildJobRequest({ query: `q${i}`, sources: 'openverse', limit: 2, outDir: `${cwd}/out`, timeouts: { request: '30s', source: BUDGET } }, config, SOURCES);
+      const request = buildJobRequest({ query: `q${i}`, sources: 'openverse', limit: 2, outDir: `${cwd}/out`, timeouts: { request: '30s', source: BUDGET } }, config, SOURCE_LIST);
       const cancel = new AbortController();
       const started = Date.now();
       const timer = scenario.cancelAfterMs === undefined ? undefined : setTimeout(() => cancel.abort(), scenario.cancelAfterMs);

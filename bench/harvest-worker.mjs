@@ -9,7 +9,7 @@ import { loadConfig } from '../dist/config/config.js';
 import { harvest } from '../dist/services/harvest.js';
 import { buildJobRequest } from '../dist/services/job-request.js';
 import { openRuntime } from '../dist/services/runtime.js';
-import { SOURCES } from '../dist/sources/registry.js';
+import { SOURCE_LIST } from '../dist/sources/registry.js';
 
 const [dir, limitsArg, urlsFile] = process.argv.slice(2);
 const limits = limitsArg.split(',').map(Number);
@@ -37,7 +37,7 @@ for (const name of ['addItem', 'appendEvent', 'appendEvents', 'saveSourceRun', '
 }
 
 const requests = limits.map((limit, k) =>
-  buildJobRequest({ query: `bench ${k}`, sources: 'pexels', limit, outDir: `${dir}/out/${k}`, timeouts: { source: '30m', job: '30m', request: '60s' } }, config, SOURCES),
+  buildJobRequest({ query: `bench ${k}`, sources: 'pexels', limit, outDir: `${dir}/out/${k}`, timeouts: { source: '30m', job: '30m', request: '60s' } }, config, SOURCE_LIST),
 );
 const started = performance.now();
 const jobs = await Promise.all(requests.map((request) => harvest(runtime, request)));

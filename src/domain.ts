@@ -87,8 +87,8 @@ export interface Candidate {
   /** Licence name, e.g. `CC BY-SA 4.0` or `Pexels License`. */
   license: string | null;
   licenseUrl: string | null;
-  /** The licence as a code, or null when the source states none (optional until every source maps it). */
-  licenseCode?: LicenseCode | null;
+  /** The licence as a code (CONTRACT.md "Filters"), or null when the source states none Trawl has a code for. */
+  licenseCode: LicenseCode | null;
   width: number | null;
   height: number | null;
   /** Source-private values the source needs back later (e.g. Unsplash's download_location); never stored or reported. */
@@ -96,7 +96,9 @@ export interface Candidate {
 }
 
 /** A downloaded, verified media file and its metadata. */
-export interface Item extends Omit<Candidate, 'sourceData'> {
+export interface Item extends Omit<Candidate, 'sourceData' | 'licenseCode'> {
+  /** The candidate's licence code; absent on items read back from the database, which has no column for it. */
+  licenseCode?: LicenseCode | null;
   id: string;
   jobId: string;
   /** Where the file is: relative to the current directory or absolute. */

@@ -26,7 +26,7 @@ export const ERROR_CATALOGUE = {
   TRAWL_DNS: { summary: 'the host name could not be resolved', retryable: false },
   TRAWL_HTTP_STATUS: { summary: 'the server answered with an error status', retryable: false },
   TRAWL_HTTP_TRANSIENT: { summary: 'the server answered 408, 425, 429, 500, 502, 503 or 504', retryable: true },
-  TRAWL_RATE_LIMITED: { summary: 'the service asked to wait longer than the budget has left', retryable: false },
+  TRAWL_RATE_LIMITED: { summary: 'the service refused to answer for now (429 after the retries, a refusal status, a bot check) or asked to wait longer than the budget has left', retryable: false },
   TRAWL_TOO_MANY_REDIRECTS: { summary: 'more than TRAWL_MAX_REDIRECTS hops, or a redirect loop', retryable: false },
   TRAWL_BAD_REDIRECT: { summary: 'a redirect had no usable Location or left http/https', retryable: false },
   TRAWL_SSRF_BLOCKED: { summary: 'the URL resolves to a loopback, private or link-local address', retryable: false },

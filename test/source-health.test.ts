@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.js';
 import type { JobEvents } from '../src/engine/events.js';
 import { listSourceStatus } from '../src/services/source-status.js';
-import { SOURCES } from '../src/sources/registry.js';
+import { SOURCE_LIST } from '../src/sources/registry.js';
 import { type Harness, runEngine, startHarness } from './support/harness.js';
 
 const FAILURES = 3;
@@ -36,7 +36,7 @@ async function harvestBoth() {
 }
 
 async function pexelsStatus() {
-  const statuses = await listSourceStatus(loadConfig({ env: h.env, cwd: h.cwd }), SOURCES);
+  const statuses = await listSourceStatus(loadConfig({ env: h.env, cwd: h.cwd }), SOURCE_LIST);
   return statuses.find((s) => s.id === 'pexels');
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import type { DoctorReport } from '../services/doctor.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -17,7 +17,7 @@ export function registerDoctor(program: Command, io: CliIo): void {
     .action(async (flags: { json?: boolean }) => {
       const config = loadConfig({ env: io.env, cwd: io.cwd });
       const { runDoctor } = await import('../services/doctor.js');
-      const report = await runDoctor(config, { env: io.env, registry: SOURCES });
+      const report = await runDoctor(config, { env: io.env, registry: SOURCE_LIST });
       io.stdout.write(flags.json ? `${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n` : renderDoctor(report));
       io.exitCode = report.problems.length === 0 ? 0 : 1;
     });

@@ -3,7 +3,7 @@ import { type ConfigOverrides, loadConfig } from '../config/config.js';
 import { TrawlError } from '../errors.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import type { Job } from '../domain.js';
 import { fetchHelpText } from './fetch-help.js';
 import { describeRun, showProgress } from './progress.js';
@@ -48,7 +48,7 @@ export function registerFetch(program: Command, io: CliIo): void {
     .option('--source-timeout <duration>', 'per source: all its searches and downloads')
     .option('--job-timeout <duration>', 'per job: everything')
     .option('--max-concurrent-sources <n>', 'sources running at once')
-    .addHelpText('after', fetchHelpText(SOURCES))
+    .addHelpText('after', fetchHelpText(SOURCE_LIST))
     .action(async (query: string, flags: FetchFlags) => {
       io.exitCode = await fetchCommand(query, flags, io);
     });
@@ -62,7 +62,7 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
   const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
   const request = asUsage(() =>
-    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out }, config, SOURCES),
+    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out }, config, SOURCE_LIST),
   );
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,

@@ -1,20 +1,24 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { formatDuration } from '../config/units.js';
+import { type FilterName, NO_FILTERS } from '../domain.js';
 import type { SourceHealth } from '../engine/source-health.js';
 import { type SourceStatus, listSourceStatus } from '../services/source-status.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import type { CliIo } from './io.js';
 
-/** `trawl sources`: every source, whether it can run (and why not), its media, licence, quota and health. */
+/**
+ * `trawl sources`: every source, whether it can run (and why not), its media, licence, quota and
+ * health, then which filters each one asks its service for.
+ */
 export function registerSources(program: Command, io: CliIo): void {
   program
     .command('sources')
-    .description('list every source: configured or not (and why), media kinds, licence, quota, health and circuit breaker')
+    .description('list every source: configured or not (and why), media kinds, licence, quota, health, circuit breaker and the filters it asks its service for')
     .option('--json', 'print the list as JSON')
     .action(async (flags: { json?: boolean }) => {
-      const statuses = await listSourceStatus(loadConfig({ env: io.env, cwd: io.cwd }), SOURCES);
-      io.stdout.write(flags.json ? `${JSON.stringify(statuses, null, 2)}\n` : renderTable(statuses));
+      const statuses = await listSourceStatus(loadConfig({ env: io.env, cwd: io.cwd }), SOURCE_LIST);
+      io.stdout.write(flags.json ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderTable(statuses)}\n${renderPushdown(statuses)}`);
     });
 }
 
@@ -29,6 +33,34 @@ function renderTable(statuses: SourceStatus[]): string {
   });
   const ready = statuses.filter((s) => s.configured).length;
   return `${lines.join('')}\n${ready} of ${statuses.length} sources ready.\n`;
+}
+
+/** The filter flags, in the order `trawl fetch --help` lists them. */
+const FILTER_FLAGS: Readonly<Record<FilterName, string>> = {
+  minWidth: '--min-width',
+  minHeight: '--min-height',
+  orientation: '--orientation',
+  license: '--license',
+  safeSearch: '--safe-search',
+  format: '--format',
+};
+
+/**
+ * One row per source, one column per filter flag: `exact`, `coarse` or `approx.` when the source
+ * asks its service for it (how closely, see docs/sources.md), `-` when Trawl alone checks it, and
+ * `skipped` under --license for a source that cannot state licences.
+ */
+function renderPushdown(statuses: SourceStatus[]): string {
+  const filters = Object.keys(NO_FILTERS) as FilterName[];
+  const cell = (s: SourceStatus, filter: FilterName): string => {
+    const row = s.pushdown.find((p) => p.filter === filter);
+    if (row !== undefined) return row.precision === 'approximate' ? 'approx.' : row.precision;
+    return filter === 'license' && !s.statesLicenses ? 'skipped' : '-';
+  };
+  const widths = filters.map((filter) => FILTER_FLAGS[filter].length + 1);
+  const line = (first: string, cells: string[]): string => `${first.padEnd(18)} ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('')}`.trimEnd();
+  const rows = statuses.map((s) => line(s.id, filters.map((f) => cell(s, f))));
+  return `Filters asked of each service (Trawl checks every filter on every file anyway; --json shows what is sent):\n${line('', filters.map((f) => FILTER_FLAGS[f]))}\n${rows.join('\n')}\n`;
 }
 
 /** `health 18/20 ok (90%), p50 1.2s, p95 3.4s; breaker closed` */

@@ -5,6 +5,7 @@ import { parseEnv } from 'node:util';
 import { TrawlError } from '../errors.js';
 import { SOURCE_IDS, type SourceId } from '../domain.js';
 import { type DataDirContext, userDataDir } from './data-dir.js';
+import { API_KEY_VARS } from '../sources/registry.js';
 import { type MinSpeed, parseDuration, parseMinSpeed, parseSize } from './units.js';
 
 /** Trawl's settings, parsed once and frozen. Durations are milliseconds, sizes bytes. */
@@ -57,7 +58,6 @@ export interface ConfigOverrides {
 }
 
 export const VERSION = '0.1.0';
-export const API_KEY_VARS = ['PEXELS_API_KEY', 'PIXABAY_API_KEY', 'UNSPLASH_ACCESS_KEY'] as const;
 
 type Parser<T> = (text: string) => T | undefined;
 interface Setting<T> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { formatBytes } from '../config/units.js';
 import type { MediaKind } from '../domain.js';
-import { abortReason } from '../engine/budget.js';
+import { abortReason } from '../signal.js';
 import { TrawlError, toTrawlError } from '../errors.js';
 import type { HttpResponse } from '../net/http.js';
 import { onDisk } from './disk-error.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrawlError } from '../errors.js';
-import { Budget, abortReason, deadlineOf, sleep } from './budget.js';
+import { abortReason, deadlineOf } from '../signal.js';
+import { Budget } from './budget.js';
 
 const waitFor = (signal: AbortSignal): Promise<number> =>
   new Promise((resolve) => signal.addEventListener('abort', () => resolve(Date.now()), { once: true }));
@@ -59,20 +60,5 @@ describe('Budget', () => {
     child.dispose();
     parent.abort(new TrawlError('TRAWL_CANCELLED', 'stop'));
     expect(child.aborted).toBe(false);
-  });
-});
-
-describe('sleep', () => {
-  it('resolves after the delay', async () => {
-    const start = Date.now();
-    await sleep(30, new AbortController().signal);
-    expect(Date.now() - start).toBeGreaterThanOrEqual(25);
-  });
-
-  it('rejects at once with the abort reason', async () => {
-    const budget = Budget.root('job', 40, 'TRAWL_JOB_TIMEOUT');
-    const start = Date.now();
-    await expect(sleep(10_000, budget.signal)).rejects.toMatchObject({ code: 'TRAWL_JOB_TIMEOUT' });
-    expect(Date.now() - start).toBeLessThan(2_000);
   });
 });

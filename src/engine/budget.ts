@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { type ErrorCode, TrawlError } from '../errors.js';
 import { formatDuration } from '../config/units.js';
+import { abortReason, onAbort, recordDeadline } from '../signal.js';
 
 /**
  * A budget is a deadline that really stops work: an AbortSignal that aborts with a typed
@@ -32,7 +33,7 @@ export class Budget {
     // Every in-flight request and download under a budget listens to its signal (up to
     // TRAWL_DOWNLOAD_CONCURRENCY, max 1024, plus searches): many listeners are normal here.
     setMaxListeners(MAX_LISTENERS, this.signal);
-    deadlines.set(this.signal, deadline);
+    recordDeadline(this.signal, deadline);
     if (parent?.aborted) {
       this.controller.abort(abortReason(parent));
       return;
@@ -42,11 +43,7 @@ export class Budget {
       this.timer = setTimeout(() => this.abort(expiry()), Math.max(0, deadline - now));
       this.timer.unref?.();
     }
-    if (parent) {
-      const onAbort = (): void => this.abort(abortReason(parent));
-      parent.addEventListener('abort', onAbort, { once: true });
-      this.detach = () => parent.removeEventListener('abort', onAbort);
-    }
+    if (parent) this.detach = onAbort(parent, () => this.abort(abortReason(parent)));
   }
 
   /**
@@ -86,7 +83,6 @@ export class Budget {
     this.dispose();
   }
 
-
   /** Releases the timer and the parent listener; call when the work under this budget is done. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -96,43 +92,8 @@ export class Budget {
   }
 }
 
-const deadlines = new WeakMap<AbortSignal, number>();
 const MAX_LISTENERS = 4096;
-
-/**
- * The deadline (epoch ms) of the budget that owns `signal`, or undefined for a foreign signal.
- * Lets code that only holds a signal (retries, Retry-After) refuse to wait past the budget.
- */
-export function deadlineOf(signal: AbortSignal): number | undefined {
-  return deadlines.get(signal);
-}
 
 function expired(label: string, ms: number, code: ErrorCode): TrawlError {
   return new TrawlError(code, `${label} budget of ${formatDuration(ms)} ran out`, { context: { budgetMs: ms } });
-}
-
-/** The reason an aborted signal carries, as a TrawlError (foreign reasons become TRAWL_CANCELLED). */
-export function abortReason(signal: AbortSignal): TrawlError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof TrawlError) return reason;
-  return new TrawlError('TRAWL_CANCELLED', 'the operation was cancelled', { cause: reason });
-}
-
-/**
- * Waits `ms`, or less if `signal` aborts first (then rejects with the abort reason).
- * The timer and the listener are always released.
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

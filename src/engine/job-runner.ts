@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { ErrorInfo, Job, JobRequest, JobStatus, SourceRun } from '../domain.js';
 import { TrawlError, toTrawlError } from '../errors.js';
-import { Budget, abortReason } from './budget.js';
+import { Budget } from './budget.js';
+import { abortReason } from '../signal.js';
 import { alertNearDeadline } from './budget-alert.js';
 import { withRequestTimeout } from '../net/http.js';
 import { JobLease } from './job-lease.js';

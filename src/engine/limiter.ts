@@ -1,4 +1,4 @@
-import { abortReason } from './budget.js';
+import { abortReason, onAbort } from '../signal.js';
 
 /**
  * A counting semaphore whose waits are abortable: a waiter whose signal aborts leaves the queue
@@ -22,16 +22,15 @@ export class Limiter {
     await new Promise<void>((resolve, reject) => {
       const waiter = {
         grant: () => {
-          signal.removeEventListener('abort', onAbort);
+          stop();
           resolve();
         },
       };
-      const onAbort = (): void => {
+      const stop = onAbort(signal, () => {
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) this.waiters.splice(index, 1);
         reject(abortReason(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      });
       this.waiters.push(waiter);
     });
     return this.releaser();

@@ -1,7 +1,7 @@
 import { type Candidate, type MediaKind, NO_FILTERS, type SourceRun } from '../domain.js';
 import { type ErrorCode, TrawlError, isTrawlError, toTrawlError } from '../errors.js';
 import { availability, type Source, type SourceContext } from '../sources/source.js';
-import { abortReason } from './budget.js';
+import { abortReason } from '../signal.js';
 import { alertNearDeadline } from './budget-alert.js';
 import { type ItemOutcome, downloadCandidate } from './item-task.js';
 import type { JobContext } from './job-context.js';

@@ -1,5 +1,5 @@
 import { TrawlError } from '../errors.js';
-import { abortReason } from '../engine/budget.js';
+import { abortReason } from '../signal.js';
 import { formatBytes, formatDuration, type MinSpeed } from '../config/units.js';
 import { transportError } from './errors-map.js';
 

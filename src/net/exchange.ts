@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { TrawlError } from '../errors.js';
-import { abortReason } from '../engine/budget.js';
+import { abortReason, onAbort } from '../signal.js';
 import { formatDuration } from '../config/units.js';
 import { transportError } from './errors-map.js';
 
@@ -42,9 +42,7 @@ export async function openExchange(url: URL, options: ExchangeOptions): Promise<
   const { signal, timeoutMs } = options;
   if (signal.aborted) throw abortReason(signal);
   const controller = new AbortController();
-  const onParentAbort = (): void => controller.abort(abortReason(signal));
-  signal.addEventListener('abort', onParentAbort, { once: true });
-  const release = (): void => signal.removeEventListener('abort', onParentAbort);
+  const release = onAbort(signal, () => controller.abort(abortReason(signal)));
   const timer = setTimeout(() => {
     const message = `${url.href} did not connect and send its response headers within ${formatDuration(timeoutMs)} (TRAWL_REQUEST_TIMEOUT)`;
     controller.abort(new TrawlError('TRAWL_REQUEST_TIMEOUT', message, { context: { url: url.href, timeoutMs } }));
@@ -69,17 +67,16 @@ export async function openExchange(url: URL, options: ExchangeOptions): Promise<
  */
 function untilAborted(pending: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
+    const stop = onAbort(signal, () => reject(abortReason(signal)));
     pending.then(
       (response) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         if (!signal.aborted) return resolve(response);
         destroyQuietly(response.body);
         reject(abortReason(signal));
       },
       (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        stop();
         reject(err instanceof Error ? err : new Error(String(err)));
       },
     );

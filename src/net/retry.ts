@@ -1,5 +1,5 @@
 import { TrawlError } from '../errors.js';
-import { abortReason, deadlineOf, sleep } from '../engine/budget.js';
+import { abortReason, deadlineOf, sleep } from '../signal.js';
 import { formatDuration } from '../config/units.js';
 
 /**

@@ -132,6 +132,16 @@ describe('service', () => {
     expect(sources).toHaveLength(9);
   });
 
+  it('lists the filters each source asks its service for, as `trawl sources --json` does', async () => {
+    const { sources } = (await get('/api/sources')).json<{ sources: Array<{ id: string; statesLicenses: boolean; pushdown: Array<{ filter: string; precision: string }> }> }>();
+    expect(sources.find((s) => s.id === 'wikimedia_commons')?.pushdown.map((p) => [p.filter, p.precision])).toEqual([
+      ['minWidth', 'exact'],
+      ['minHeight', 'exact'],
+      ['format', 'exact'],
+    ]);
+    expect(sources.filter((s) => !s.statesLicenses).map((s) => s.id)).toEqual(['google_images', 'bing_images', 'duckduckgo_images']);
+  });
+
   it('shows each source\'s health and breaker, and counts jobs and items in /metrics', async () => {
     const job = (await post('/api/jobs', { query: 'cats', sources: ['openverse'], limit: 2 })).json<Job>();
     await waitForJob(bed, job.id, ['completed']);

@@ -5,7 +5,7 @@
  * A property's `description` says what a valid value is ("a whole number from 1 to 1000"): bad
  * input answers read `limit: must be <description>; got -1`.
  */
-import { JOB_STATUSES, SOURCE_IDS, SOURCE_RUN_STATUSES } from '../domain.js';
+import { JOB_STATUSES, NO_FILTERS, SOURCE_IDS, SOURCE_RUN_STATUSES } from '../domain.js';
 import { MAX_LIMIT, MAX_QUERY_LENGTH } from '../services/job-request.js';
 import { MAX_JOB_LIST_LIMIT } from '../store/queries.js';
 
@@ -125,6 +125,15 @@ export const sourceStatusSchema = {
     keyVar: nullableText,
     kinds: { type: 'array', items: { type: 'string', enum: ['image', 'video', 'audio'] } },
     licensePolicy: text,
+    statesLicenses: { type: 'boolean' },
+    pushdown: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { filter: { type: 'string', enum: Object.keys(NO_FILTERS) }, sends: text, precision: { type: 'string', enum: ['exact', 'coarse', 'approximate'] } },
+        required: ['filter', 'sends', 'precision'],
+      },
+    },
     origin: text,
     quota: {
       type: ['object', 'null'],
@@ -151,7 +160,7 @@ export const sourceStatusSchema = {
       required: ['runs', 'ok', 'failed', 'timedOut', 'successRate', 'latencyMs', 'lastError', 'lastRunAt', 'breaker'],
     },
   },
-  required: ['id', 'name', 'configured', 'reason', 'keyVar', 'kinds', 'licensePolicy', 'origin', 'quota', 'health'],
+  required: ['id', 'name', 'configured', 'reason', 'keyVar', 'kinds', 'licensePolicy', 'statesLicenses', 'pushdown', 'origin', 'quota', 'health'],
 } as const;
 
 /** `GET /api/health`. */

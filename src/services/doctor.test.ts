@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import { MIGRATIONS } from '../store/sqlite/migrations.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import { runDoctor } from './doctor.js';
@@ -23,13 +23,13 @@ describe('runDoctor', () => {
   // The data dir of a checkout (./data) unless a test names another.
   const doctor = (env: Record<string, string> = {}) => {
     const config = loadConfig({ env: { TRAWL_DATA_DIR: 'data', ...env }, cwd });
-    return runDoctor(config, { env, registry: SOURCES });
+    return runDoctor(config, { env, registry: SOURCE_LIST });
   };
 
   it('says where the data is and which rule chose it: the per-user data directory when TRAWL_DATA_DIR is not set', async () => {
     const home = path.join(cwd, 'home');
     const config = loadConfig({ env: {}, cwd, platform: 'linux', homedir: home });
-    const report = await runDoctor(config, { env: {}, registry: SOURCES });
+    const report = await runDoctor(config, { env: {}, registry: SOURCE_LIST });
     expect(report.checks.find((c) => c.name === 'data dir')?.detail).toBe(
       `${path.join(home, '.local', 'share', 'trawl')} does not exist yet; Trawl can create it (TRAWL_DATA_DIR is not set, so the per-user data directory ~/.local/share/trawl (XDG_DATA_HOME is not set))`,
     );

@@ -14,6 +14,7 @@ const fake = (id: Source['id'], kinds: Source['kinds'], keyVar?: string): Source
   licensePolicy: '',
   statesLicenses: true,
   pushdown: [],
+  requests: { pageDelay: null, refusalStatuses: [], quotaHeaders: null },
   defaultOrigin: 'https://example.invalid',
   ...(keyVar ? { keyVar } : {}),
   search: async function* () {},

@@ -12,7 +12,7 @@ import { breakerSettingsFrom } from '../engine/circuit-breaker.js';
 import { logJobEvents } from '../logging/job-log.js';
 import { type TrawlLogger, createLogger } from '../logging/logger.js';
 import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
 import { openStore } from '../store/open-store.js';
 import { EventTail } from './event-tail.js';
@@ -56,7 +56,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     store,
     http,
     bus,
-    sources: options.sources ?? SOURCES,
+    sources: options.sources ?? SOURCE_LIST,
     hostLimiter: new KeyedLimiter(config.hostConcurrency),
     quotas,
     health,

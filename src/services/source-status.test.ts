@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '../config/config.js';
 import { QuotaBook } from '../engine/quota-book.js';
 import { SourceHealthBook } from '../engine/source-health.js';
-import { SOURCES } from '../sources/registry.js';
+import { SOURCE_LIST } from '../sources/registry.js';
 import { sqlitePath } from '../store/open-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import type { StoredSourceOutcome } from '../store/store.js';
@@ -46,14 +46,14 @@ async function seed(): Promise<void> {
 
 describe('listSourceStatus', () => {
   it('shows empty health without a database, and creates none', async () => {
-    const nasa = (await listSourceStatus(config, SOURCES)).find((s) => s.id === 'nasa');
+    const nasa = (await listSourceStatus(config, SOURCE_LIST)).find((s) => s.id === 'nasa');
     expect(nasa?.health).toMatchObject({ runs: 0, successRate: null, lastError: null, breaker: { state: 'closed' } });
     expect(existsSync(config.dataDir)).toBe(false);
   });
 
   it('replays the stored runs of earlier processes: rate, latency, last error and an open breaker', async () => {
     await seed();
-    const nasa = (await listSourceStatus(config, SOURCES)).find((s) => s.id === 'nasa');
+    const nasa = (await listSourceStatus(config, SOURCE_LIST)).find((s) => s.id === 'nasa');
     expect(nasa?.quota).toMatchObject({ remaining: 7, limit: 1000 });
     expect(nasa?.health).toMatchObject({
       runs: 2,
@@ -70,7 +70,7 @@ describe('listSourceStatus', () => {
     const raw = new Database(sqlitePath(config));
     raw.exec('DROP TABLE source_outcomes; DELETE FROM schema_migrations WHERE version = 4;');
     raw.close();
-    const nasa = (await listSourceStatus(config, SOURCES)).find((s) => s.id === 'nasa');
+    const nasa = (await listSourceStatus(config, SOURCE_LIST)).find((s) => s.id === 'nasa');
     expect(nasa?.quota).toMatchObject({ remaining: 7 });
     expect(nasa?.health.runs).toBe(0);
   });
@@ -81,7 +81,7 @@ describe('listSourceStatus', () => {
       quotas: new QuotaBook({ saveQuota: () => Promise.resolve(), listQuotas: () => Promise.resolve([]) }, () => {}),
       health: new SourceHealthBook({ addSourceOutcome: () => Promise.resolve(), listSourceOutcomes: () => Promise.resolve([]) }, { failures: 2, cooldownMs: 1000 }, () => {}),
     };
-    const nasa = (await listSourceStatus(config, SOURCES, live)).find((s) => s.id === 'nasa');
+    const nasa = (await listSourceStatus(config, SOURCE_LIST, live)).find((s) => s.id === 'nasa');
     expect(nasa?.quota).toBeNull();
     expect(nasa?.health.runs).toBe(0);
   });
@@ -98,7 +98,7 @@ describe.skipIf(noPostgres !== undefined)('on PostgreSQL (TRAWL_DATABASE_URL)', 
       await store.addSourceOutcome(failure(2), 20);
       await store.saveQuota({ source: 'nasa', remaining: 3, limit: 1000, resetAt: null, updatedAt: new Date().toISOString() });
       await store.close();
-      const nasa = (await listSourceStatus(shared, SOURCES)).find((status) => status.id === 'nasa');
+      const nasa = (await listSourceStatus(shared, SOURCE_LIST)).find((status) => status.id === 'nasa');
       expect(nasa).toMatchObject({ quota: { remaining: 3, limit: 1000 }, health: { runs: 2, failed: 2, breaker: { state: 'open' } } });
       // Nothing of it lands in the data dir: the database is elsewhere.
       expect(existsSync(path.join(dir, 'data', 'trawl.db'))).toBe(false);

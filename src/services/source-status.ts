@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import type { MediaKind, SourceId } from '../domain.js';
-import { type Source, availability } from '../sources/source.js';
+import { type Pushdown, type Source, availability } from '../sources/source.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import { openStore, selectsPostgres, sqlitePath } from '../store/open-store.js';
 import type { StoredQuota, StoredSourceOutcome } from '../store/store.js';
@@ -23,6 +23,10 @@ export interface SourceStatus {
   keyVar: string | null;
   kinds: MediaKind[];
   licensePolicy: string;
+  /** Whether every item states its licence (a licence filter skips the sources that do not). */
+  statesLicenses: boolean;
+  /** The filters it asks its service for, and how (the rest Trawl checks alone). */
+  pushdown: Pushdown[];
   /** Where its API requests go (the TRAWL_ORIGIN_* override or the real service). */
   origin: string;
   /** The service's last announced rate-limit quota, if any. */
@@ -55,6 +59,8 @@ export async function listSourceStatus(config: Config, registry: readonly Source
       keyVar: source.keyVar ?? null,
       kinds: [...source.kinds],
       licensePolicy: source.licensePolicy,
+      statesLicenses: source.statesLicenses,
+      pushdown: source.pushdown.map((row) => ({ ...row })),
       origin: config.origins[source.id] ?? source.defaultOrigin,
       quota: quota ? { remaining: quota.remaining, limit: quota.limit, resetAt: quota.resetAt, updatedAt: quota.updatedAt } : null,
       health: health.get(source.id),

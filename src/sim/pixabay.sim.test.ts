@@ -32,7 +32,7 @@ describe('pixabay against the simulator', () => {
     }
     // The key travels as a parameter, never as a header; per_page is at least 3 even for 4 wanted.
     const [request] = apiRequests('apples');
-    expect(request?.path).toMatch(/^\/api\/\?key=sim-pixabay-key&q=apples&page=1&per_page=4$/);
+    expect(request?.path).toMatch(/^\/api\/\?key=sim-pixabay-key&q=apples&page=1&per_page=4&safesearch=true$/);
     expect(request?.headers.authorization).toBeUndefined();
     expect(ctx.quotas[0]).toMatchObject({ limit: 100 });
   });

@@ -9,6 +9,7 @@ import { type Body, paddedBody } from './body.js';
 import { noiseBlock } from './media.js';
 import type { Payload } from './payload.js';
 import type { RequestRecord } from './request-log.js';
+import { onAbort } from '../signal.js';
 
 /** One request being answered. `signal` aborts when the response's socket closes. */
 export interface Exchange {
@@ -120,10 +121,9 @@ async function drained(x: Exchange): Promise<boolean> {
 function flushed(x: Exchange): Promise<boolean> {
   if (x.signal.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = (): void => resolve(false);
-    x.signal.addEventListener('abort', onAbort, { once: true });
+    const stop = onAbort(x.signal, () => resolve(false));
     x.res.write(Buffer.alloc(0), () => {
-      x.signal.removeEventListener('abort', onAbort);
+      stop();
       resolve(!x.signal.aborted);
     });
   });

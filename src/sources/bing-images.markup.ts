@@ -6,7 +6,7 @@
  * title.
  */
 import { asRecord, type JsonRecord } from './parse.js';
-import { decodeEntities, stripHtml } from './text.js';
+import { decodeAttribute, stripHtml } from './text.js';
 
 /** One result tile as found in the markup. */
 export interface BingTile {
@@ -52,7 +52,7 @@ function startTags(html: string): Tag[] {
     const attributes = new Map<string, string>();
     for (const attr of (match[2] ?? '').matchAll(ATTRIBUTE)) {
       const name = (attr[1] ?? '').toLowerCase();
-      if (!attributes.has(name)) attributes.set(name, decodeEntities(attr[2] ?? attr[3] ?? attr[4] ?? ''));
+      if (!attributes.has(name)) attributes.set(name, decodeAttribute(attr[2] ?? attr[3] ?? attr[4] ?? ''));
     }
     tags.push({ name: (match[1] ?? '').toLowerCase(), attributes, start: match.index, end: match.index + match[0].length });
   }
@@ -122,9 +122,9 @@ const CHALLENGE = /\/turing\/captcha|\bcaptcha\b|unusual traffic|verify (?:that 
 // How Bing words an empty search ("There are no results for …", "We didn't find any results …").
 const NO_RESULTS = /\bno results for\b|didn['’]t find any results|did not match any/i;
 
-/** Whether a page without tiles is a bot check (captcha or challenge) rather than an answer. */
-export function isChallenge(html: string, url: string): boolean {
-  return CHALLENGE.test(url) || CHALLENGE.test(html.replace(OPAQUE, ' '));
+/** What a page without tiles is when it is a bot check (captcha or challenge) rather than an answer, else null. */
+export function bingChallenge(html: string, url: string): string | null {
+  return CHALLENGE.test(url) || CHALLENGE.test(html.replace(OPAQUE, ' ')) ? 'a captcha page' : null;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Candidate } from '../domain.js';
+import { type Candidate, NO_FILTERS } from '../domain.js';
 import { isTrawlError, TrawlError } from '../errors.js';
-import { bingImagesSource } from './bing-images.source.js';
+import { bingImagesSource, createBingImagesSource } from './bing-images.source.js';
 import { collectPages, fakeContext, FakeHttp, type PageAnswer } from './fake-http.test-helper.js';
 
 const ORIGIN = 'http://127.0.0.1:9002';
 const ENV = { TRAWL_ORIGIN_BING_IMAGES: ORIGIN };
+// No pause between pages: the tests that time the pause ask for one of their own.
+const source = createBingImagesSource({ pageDelay: { minMs: 0, maxMs: 0 } });
 
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -45,9 +47,9 @@ function page(...tiles: string[]): string {
   return `<div class="dgControl hover" data-nextUrl="/images/async?q=cats&amp;first=36&amp;count=35"><ul class="dgControl_list">${tiles.join('')}</ul></div><script>var x = "<a class='iusc' m='{}'>";</script>`;
 }
 
-async function run(answers: PageAnswer[], limit = 10): Promise<{ http: FakeHttp; pages: Candidate[][] }> {
+async function run(answers: PageAnswer[], limit = 10, from = source): Promise<{ http: FakeHttp; pages: Candidate[][] }> {
   const http = new FakeHttp(answers);
-  const pages = await collectPages(bingImagesSource.search({ query: 'cats', kind: 'image', limit }, fakeContext(http, ENV)));
+  const pages = await collectPages(from.search({ query: 'cats', kind: 'image', limit }, fakeContext(http, ENV)));
   return { http, pages };
 }
 
@@ -60,7 +62,7 @@ describe('bing_images parsing', () => {
     const { http, pages } = await run([page(tile(1), tile(2)), '']);
     const [request] = http.requests;
     expect(`${request?.url.origin ?? ''}${request?.url.pathname ?? ''}`).toBe(`${ORIGIN}/images/async`);
-    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ q: 'cats', first: '1', count: '35' });
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ q: 'cats', first: '1', count: '35', adlt: 'strict' });
     expect(request?.headers['Accept-Language']).toMatch(/^en/);
     expect(pages.flat()).toHaveLength(2);
     expect(pages[0]?.[0]).toEqual({
@@ -73,6 +75,7 @@ describe('bing_images parsing', () => {
       authorUrl: null,
       license: null,
       licenseUrl: null,
+      licenseCode: null,
       width: 3442,
       height: 2972,
     });
@@ -105,10 +108,14 @@ describe('bing_images paging', () => {
     const first = page(...[1, 2, 3].map((n) => tile(n)));
     const second = page(...[4, 5, 6].map((n) => tile(n)));
     const started = Date.now();
-    const { http, pages } = await run([first, second], 5);
+    const { http, pages } = await run([first, second], 5, createBingImagesSource({ pageDelay: { minMs: 60, maxMs: 60 } }));
     expect(pages.map((p) => p.length)).toEqual([3, 2]);
     expect(http.requests.map((r) => r.url.searchParams.get('first'))).toEqual(['1', '4']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+  });
+
+  it('pauses 300–800 ms between pages by default, as a person scrolling would', () => {
+    expect(bingImagesSource.requests.pageDelay).toEqual({ minMs: 300, maxMs: 800 });
   });
 
   it('stops when a page brings nothing new (Bing repeats itself past the end) or is empty', async () => {
@@ -154,5 +161,16 @@ describe('bing_images failures', () => {
   it('reports tiles whose m JSON no longer has murl as TRAWL_PARSER_OUTDATED', async () => {
     const error = await failure([page(tile(1, { meta: { murl: undefined, mediaurl: 'https://x.test/1.jpg' } }))]);
     expect(isTrawlError(error, 'TRAWL_PARSER_OUTDATED')).toBe(true);
+  });
+});
+
+describe('bing_images filters', () => {
+  it('asks for images larger than one pixel less than the minimums (Bing keeps larger ones), with the aspect and safe search', async () => {
+    const http = new FakeHttp([page(tile(1))]);
+    const filters = { ...NO_FILTERS, minWidth: 1920, orientation: 'portrait' as const, safeSearch: false };
+    await collectPages(source.search({ query: 'cats', kind: 'image', limit: 1, filters }, fakeContext(http, ENV)));
+    expect(http.requests[0]?.url.searchParams.get('qft')).toBe(' filterui:imagesize-custom_1919_0 filterui:aspect-tall');
+    expect(http.requests[0]?.url.searchParams.get('adlt')).toBe('off');
+    expect(http.requests[0]?.url.search).toContain('qft=+filterui%3Aimagesize-custom_1919_0+filterui%3Aaspect-tall');
   });
 });

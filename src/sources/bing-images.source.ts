@@ -4,49 +4,69 @@
  * its markup without notice and answers bots with challenges, so every page is checked for tiles,
  * a genuine "no results", or a bot check, and anything else is reported as an outdated parser.
  */
-import type { Candidate } from '../domain.js';
-import { isTrawlError, TrawlError } from '../errors.js';
-import { sleep } from '../engine/budget.js';
+import type { Candidate, Filters, Orientation } from '../domain.js';
+import type { TrawlError } from '../errors.js';
 import type { ApiResponse } from '../net/http.js';
 import { apiUrl } from './api-url.js';
-import { type BingTile, isChallenge, isEmptyAnswer, readTiles } from './bing-images.markup.js';
+import { bingChallenge, type BingTile, isEmptyAnswer, readTiles } from './bing-images.markup.js';
+import { filtersOf } from './filter-params.js';
 import { dimension, httpUrl, parserOutdated, str } from './parse.js';
+import { SCRAPER_PAGE_DELAY, SCRAPER_REFUSALS, type SourceRequests, sourceRequests } from './source-request.js';
+import type { PageDelay, Pushdown, SearchRequest, Source, SourceContext } from './source.js';
 import { stripHtml } from './text.js';
-import type { SearchRequest, Source, SourceContext } from './source.js';
 
 const ENDPOINT = '/images/async';
+const ORIGIN = 'https://www.bing.com';
 /** Tiles asked for per page (what SearXNG asks for; Bing may send a different number). */
 const PAGE_SIZE = 35;
 /** Bing stops serving new results around the thousandth (icrawler caps there too). */
 const MAX_FIRST = 1000;
-/** Pause between page requests, so a scrape looks like a person scrolling, not a burst. */
-const PAGE_DELAY_MS = { min: 300, max: 800 };
-/** Statuses Bing (and scrapers' experience of it) use to turn bots away. */
-const REFUSAL_STATUSES = new Set([202, 403, 418, 429]);
 const HEADERS = { Accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'Accept-Language': 'en-US,en;q=0.9' };
 // Bing marks the query words in titles with private-use characters U+E000 / U+E001.
 const HIGHLIGHT = /[\ue000\ue001]/g;
+const ASPECTS: Readonly<Record<Orientation, string>> = { landscape: 'wide', portrait: 'tall', square: 'square' };
+
+const PUSHDOWN: readonly Pushdown[] = [
+  { filter: 'minWidth', sends: 'qft=+filterui:imagesize-custom_(W-1)_(H-1) (Bing keeps images larger than W × H)', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'qft=+filterui:imagesize-custom_(W-1)_(H-1) (with min width, as above)', precision: 'coarse' },
+  { filter: 'orientation', sends: 'qft=+filterui:aspect-wide|tall|square', precision: 'approximate' },
+  { filter: 'safeSearch', sends: 'adlt=strict | adlt=off', precision: 'exact' },
+];
+
+/** Options for {@link createBingImagesSource}. */
+export interface BingImagesOptions {
+  /** The pause between two result pages (default {@link SCRAPER_PAGE_DELAY}). */
+  pageDelay?: PageDelay;
+}
+
+/** A Bing Images source; the registry uses {@link bingImagesSource}, tests may shorten the pause. */
+export function createBingImagesSource(options: BingImagesOptions = {}): Source {
+  const source: Source = {
+    id: 'bing_images',
+    displayName: 'Bing Images',
+    kinds: ['image'],
+    statesLicenses: false,
+    pushdown: PUSHDOWN,
+    requests: { pageDelay: options.pageDelay ?? SCRAPER_PAGE_DELAY, refusalStatuses: SCRAPER_REFUSALS, quotaHeaders: null, challenge: bingChallenge },
+    licensePolicy: "Unknown: Bing does not say; each image belongs to its site's owner — check the source page before reuse.",
+    defaultOrigin: ORIGIN,
+    search: (request, context) => search(source, request, context),
+  };
+  return source;
+}
 
 /** Bing image search (scraped); no key. */
-export const bingImagesSource: Source = {
-  id: 'bing_images',
-  displayName: 'Bing Images',
-  kinds: ['image'],
-  statesLicenses: false,
-  pushdown: [],
-  licensePolicy: "Unknown: Bing does not say; each image belongs to its site's owner — check the source page before reuse.",
-  defaultOrigin: 'https://www.bing.com',
-  search,
-};
+export const bingImagesSource: Source = createBingImagesSource();
 
-async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
+async function* search(source: Source, request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
   if (request.kind !== 'image' || request.limit <= 0) return;
+  const requests = sourceRequests(source, context);
+  const filterParams = bingFilterParams(filtersOf(request));
   const given = new Set<string>();
   let remaining = request.limit;
   for (let first = 1; remaining > 0 && first <= MAX_FIRST; ) {
-    if (first > 1) await sleep(PAGE_DELAY_MS.min + Math.random() * (PAGE_DELAY_MS.max - PAGE_DELAY_MS.min), context.signal);
-    const url = apiUrl(bingImagesSource, context.config, ENDPOINT, { q: request.query, first, count: PAGE_SIZE });
-    const tiles = pageTiles(await fetchPage(url, context));
+    const url = apiUrl(source, context.config, ENDPOINT, { q: request.query, first, count: PAGE_SIZE, ...filterParams });
+    const tiles = pageTiles(requests, await requests.text(url, HEADERS));
     const readable = tiles.map(tileCandidate).filter((c): c is Candidate => c !== null);
     if (tiles.length > 0 && readable.length === 0) throw outdated('tiles whose m JSON has an http(s) murl');
     const fresh: Candidate[] = [];
@@ -64,36 +84,31 @@ async function* search(request: SearchRequest, context: SourceContext): AsyncGen
   }
 }
 
+/**
+ * `qft` (space-separated `filterui:` terms, as Bing's own links send them with `+`) and `adlt`.
+ * Bing's custom size keeps images larger than the size given, so one pixel less is asked for.
+ */
+function bingFilterParams(filters: Filters): Record<string, string> {
+  const terms: string[] = [];
+  if (filters.minWidth !== null || filters.minHeight !== null) {
+    const below = (min: number | null): number => Math.max(0, (min ?? 0) - 1);
+    terms.push(`filterui:imagesize-custom_${below(filters.minWidth)}_${below(filters.minHeight)}`);
+  }
+  if (filters.orientation !== null) terms.push(`filterui:aspect-${ASPECTS[filters.orientation]}`);
+  const qft = terms.map((term) => ` ${term}`).join('');
+  return { ...(qft === '' ? {} : { qft }), adlt: filters.safeSearch ? 'strict' : 'off' };
+}
+
 function outdated(expected: string): TrawlError {
   return parserOutdated('bing_images', ENDPOINT, expected);
 }
 
 /** The page's tiles; none for a genuine empty answer; a bot check or unreadable markup throws. */
-function pageTiles(response: ApiResponse<string>): BingTile[] {
-  if (response.status === 202) throw rateLimited(202, null);
+function pageTiles(requests: SourceRequests, response: ApiResponse<string>): BingTile[] {
   const tiles = readTiles(response.data);
   if (tiles.length > 0 || isEmptyAnswer(response.data)) return tiles;
-  if (isChallenge(response.data, response.url)) throw rateLimited(response.status, null);
+  requests.rejectChallenge(response);
   throw outdated('a.iusc result links with an m attribute (murl, purl, t)');
-}
-
-async function fetchPage(url: string, context: SourceContext): Promise<ApiResponse<string>> {
-  try {
-    return await context.http.getText(url, { signal: context.signal, headers: HEADERS });
-  } catch (err) {
-    if (!isTrawlError(err)) throw err;
-    const status = typeof err.context.status === 'number' ? err.context.status : null;
-    if (err.code === 'TRAWL_RATE_LIMITED' || (status !== null && REFUSAL_STATUSES.has(status))) throw rateLimited(status ?? 429, err);
-    throw err;
-  }
-}
-
-function rateLimited(status: number, cause: TrawlError | null): TrawlError {
-  const answer = status === 200 ? 'a captcha page' : `HTTP ${status}`;
-  return new TrawlError('TRAWL_RATE_LIMITED', `bing_images: the service is rate-limiting requests (${answer}); try again later or leave this source out`, {
-    ...(cause === null ? {} : { cause }),
-    context: { ...cause?.context, source: 'bing_images', status },
-  });
 }
 
 function tileCandidate(tile: BingTile): Candidate | null {
@@ -110,6 +125,7 @@ function tileCandidate(tile: BingTile): Candidate | null {
     authorUrl: null,
     license: null,
     licenseUrl: null,
+    licenseCode: null,
     width: size?.width ?? null,
     height: size?.height ?? null,
   };
@@ -120,7 +136,7 @@ function linkSize(href: string | null): { width: number; height: number } | null
   if (href === null) return null;
   let params: URLSearchParams;
   try {
-    params = new URL(href, bingImagesSource.defaultOrigin).searchParams;
+    params = new URL(href, ORIGIN).searchParams;
   } catch {
     return null;
   }

@@ -53,7 +53,7 @@ describe('duckduckgo_images: token and results', () => {
 
     const [page, api] = http.requests;
     expect(`${page?.url.origin ?? ''}${page?.url.pathname ?? ''}`).toBe(`${ORIGIN}/`);
-    expect(Object.fromEntries(page?.url.searchParams ?? [])).toEqual({ q: 'dogs', iax: 'images', ia: 'images' });
+    expect(Object.fromEntries(page?.url.searchParams ?? [])).toEqual({ q: 'dogs', iax: 'images', ia: 'images', kp: '1' });
     expect(api?.url.pathname).toBe('/i.js');
     expect(Object.fromEntries(api?.url.searchParams ?? [])).toEqual({ o: 'json', q: 'dogs', l: 'us-en', vqd: VQD, p: '1', f: ',,,,,' });
     expect(api?.headers).toEqual({ Referer: `${ORIGIN}/`, Accept: '*/*' });
@@ -70,6 +70,7 @@ describe('duckduckgo_images: token and results', () => {
         authorUrl: null,
         license: null,
         licenseUrl: null,
+        licenseCode: null,
         width: 626,
         height: 626,
       },
@@ -85,7 +86,7 @@ describe('duckduckgo_images: token and results', () => {
   it('talks to duckduckgo.com with its own Referer when no override is configured, and not at all for videos', async () => {
     const http = new FakeHttp([PAGES.double, json({ results: results(0, 1) })]);
     await collectPages(duckduckgoImagesSource.search({ query: 'big dogs', kind: 'image', limit: 1 }, fakeContext(http)));
-    expect(http.requests[0]?.url.href).toBe('https://duckduckgo.com/?q=big+dogs&iax=images&ia=images');
+    expect(http.requests[0]?.url.href).toBe('https://duckduckgo.com/?q=big+dogs&iax=images&ia=images&kp=1');
     expect(http.requests[1]?.url.href).toBe(`https://duckduckgo.com/i.js?o=json&q=big+dogs&l=us-en&vqd=${VQD}&p=1&f=%2C%2C%2C%2C%2C`);
     expect(http.requests[1]?.headers.Referer).toBe('https://duckduckgo.com/');
     const none = new FakeHttp([]);
@@ -172,6 +173,6 @@ describe('duckduckgo_images: refusals and format changes', () => {
     const reshaped = await failure([PAGES.double, JSON.stringify({ items: results(0, 2) })]);
     expect(reshaped.code).toBe('TRAWL_PARSER_OUTDATED');
     expect(reshaped.message).toContain('duckduckgo_images: /i.js response has no results[] array');
-    limited(await failure([PAGES.double, '<html><form id="challenge-form"></form></html>']), 'a bot-check page instead of JSON');
+    limited(await failure([PAGES.double, '<html><form id="challenge-form"></form></html>']), 'a bot-check page');
   });
 });

@@ -4,11 +4,13 @@
  * `/i.js` refuses requests without the token and a DuckDuckGo `Referer`, and answers a client it
  * has had enough of with 202/403/418/429: those are TRAWL_RATE_LIMITED, never a format error.
  */
-import type { Candidate } from '../domain.js';
+import type { Candidate, Filters, Orientation } from '../domain.js';
+import type { ApiResponse } from '../net/http.js';
 import { apiUrl } from './api-url.js';
+import { filtersOf } from './filter-params.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, parserOutdated, records, str } from './parse.js';
-import { DEFAULT_PAGE_DELAY, getScrapedText, type PageDelay, politePause, rateLimited } from './scraped-page.js';
-import { apiOrigin, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { SCRAPER_PAGE_DELAY, SCRAPER_REFUSALS, type SourceRequests, sourceRequests } from './source-request.js';
+import { apiOrigin, type PageDelay, type Pushdown, type SearchRequest, type Source, type SourceContext } from './source.js';
 
 const RESULTS_PATH = '/i.js';
 /** DuckDuckGo stops handing out `next` after a few pages; this bounds a service that never does. */
@@ -26,24 +28,36 @@ const TOKEN = /^[\w.-]{1,200}$/;
 /** DuckDuckGo's bot check ("anomaly" modal, captcha) instead of a search page or JSON. */
 const CHALLENGE = /anomaly-modal|anomaly\.js|challenge-form|captcha|bots use DuckDuckGo too/i;
 
+/** `layout` in the `f` filter slots. */
+const LAYOUTS: Readonly<Record<Orientation, string>> = { landscape: 'Wide', portrait: 'Tall', square: 'Square' };
+/** DuckDuckGo's images come from Bing, whose "Large" is 500 × 500 pixels or larger. */
+const LARGE = 500;
+
+const PUSHDOWN: readonly Pushdown[] = [
+  { filter: 'minWidth', sends: 'f=…,size:Large,… when both minimums are at least 500 (Large: 500 × 500 or larger)', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'f=…,size:Large,… (with min width, as above)', precision: 'coarse' },
+  { filter: 'orientation', sends: 'f=…,layout:Wide|Tall|Square,…', precision: 'approximate' },
+  { filter: 'safeSearch', sends: 'p=1 | p=-2 on /i.js, kp=1 | kp=-2 on the search page', precision: 'exact' },
+];
+
 /** Options for {@link createDuckDuckGoImagesSource}. */
 export interface DuckDuckGoImagesOptions {
-  /** The pause between two result pages (default {@link DEFAULT_PAGE_DELAY}). */
+  /** The pause between two requests of a search (default {@link SCRAPER_PAGE_DELAY}). */
   pageDelay?: PageDelay;
 }
 
 /** A DuckDuckGo Images source; the registry uses {@link duckduckgoImagesSource}, tests may shorten the pause. */
 export function createDuckDuckGoImagesSource(options: DuckDuckGoImagesOptions = {}): Source {
-  const pageDelay = options.pageDelay ?? DEFAULT_PAGE_DELAY;
   const source: Source = {
     id: 'duckduckgo_images',
     displayName: 'DuckDuckGo Images',
     kinds: ['image'],
     statesLicenses: false,
-  pushdown: [],
-  licensePolicy: 'None stated: each image belongs to the site it was found on; check its source page before reuse.',
+    pushdown: PUSHDOWN,
+    requests: { pageDelay: options.pageDelay ?? SCRAPER_PAGE_DELAY, refusalStatuses: SCRAPER_REFUSALS, quotaHeaders: null, challenge: duckduckgoChallenge },
+    licensePolicy: 'None stated: each image belongs to the site it was found on; check its source page before reuse.',
     defaultOrigin: 'https://duckduckgo.com',
-    search: (request, context) => search(source, pageDelay, request, context),
+    search: (request, context) => search(source, request, context),
   };
   return source;
 }
@@ -51,20 +65,22 @@ export function createDuckDuckGoImagesSource(options: DuckDuckGoImagesOptions = 
 /** DuckDuckGo Images (keyless, scraped; no licence information). */
 export const duckduckgoImagesSource: Source = createDuckDuckGoImagesSource();
 
-async function* search(source: Source, pageDelay: PageDelay, request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
+async function* search(source: Source, request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
   if (request.kind !== 'image' || request.limit <= 0) return;
+  const filters = filtersOf(request);
+  const requests = sourceRequests(source, context);
   const origin = apiOrigin(source, context.config);
-  const vqd = await fetchVqd(source, request.query, context);
+  const vqd = await fetchVqd(source, requests, request.query, filters, context);
   // What a browser on the search page sends; `/i.js` answers 403 without it.
   const headers = { Referer: `${origin}/`, Accept: '*/*' };
   const given = new Set<string>();
   const requested = new Set<string>();
-  let url: string | null = apiUrl(source, context.config, RESULTS_PATH, { o: 'json', q: request.query, l: 'us-en', vqd, p: 1, f: ',,,,,' });
+  const first = { o: 'json', q: request.query, l: 'us-en', vqd, p: safeValue(filters), f: filterSlots(filters) };
+  let url: string | null = apiUrl(source, context.config, RESULTS_PATH, first);
   for (let page = 0; url !== null && page < MAX_PAGES && given.size < request.limit && !requested.has(url); page++) {
     requested.add(url);
-    if (page > 0) await politePause(pageDelay, context.signal);
-    const answer = await getScrapedText(source.id, context, url, headers);
-    const body = readResultsPage(answer.data, answer.url);
+    const answer = await requests.text(url, headers);
+    const body = readResultsPage(requests, answer);
     const results = records(body.results);
     if (results.length === 0) return;
     const fresh: Candidate[] = [];
@@ -78,25 +94,42 @@ async function* search(source: Source, pageDelay: PageDelay, request: SearchRequ
   }
 }
 
+/** Safe search as DuckDuckGo spells it: 1 strict, -2 off (SearXNG's values). */
+function safeValue(filters: Filters): number {
+  return filters.safeSearch ? 1 : -2;
+}
+
+/** The `f` parameter: `time,size,color,type,layout,license`, empty slots kept (`f=,,,,,`). */
+function filterSlots(filters: Filters): string {
+  const large = filters.minWidth !== null && filters.minHeight !== null && filters.minWidth >= LARGE && filters.minHeight >= LARGE;
+  const layout = filters.orientation === null ? '' : `layout:${LAYOUTS[filters.orientation]}`;
+  return ['', large ? 'size:Large' : '', '', '', layout, ''].join(',');
+}
+
+/** DuckDuckGo's bot check ("anomaly" modal, captcha) instead of a search page or JSON, else null. */
+function duckduckgoChallenge(page: string): string | null {
+  return CHALLENGE.test(page) ? 'a bot-check page' : null;
+}
+
 /** The search page's `vqd` token: TRAWL_RATE_LIMITED on a bot check, TRAWL_PARSER_OUTDATED when it is simply not there. */
-async function fetchVqd(source: Source, query: string, context: SourceContext): Promise<string> {
-  const url = apiUrl(source, context.config, '/', { q: query, iax: 'images', ia: 'images' });
-  const { data: html, url: answered } = await getScrapedText(source.id, context, url, PAGE_HEADERS);
+async function fetchVqd(source: Source, requests: SourceRequests, query: string, filters: Filters, context: SourceContext): Promise<string> {
+  const url = apiUrl(source, context.config, '/', { q: query, iax: 'images', ia: 'images', kp: filters.safeSearch ? 1 : -2 });
+  const page = await requests.text(url, PAGE_HEADERS);
   for (const pattern of VQD_PATTERNS) {
-    const token = pattern.exec(html)?.[1];
+    const token = pattern.exec(page.data)?.[1];
     if (token !== undefined && TOKEN.test(token)) return token;
   }
-  if (CHALLENGE.test(html)) throw rateLimited('duckduckgo_images', 'a bot-check page instead of the search page', { url: answered });
+  requests.rejectChallenge(page);
   throw parserOutdated('duckduckgo_images', 'search page (/?q=)', `vqd token (vqd="…", vqd=…& or vqd='…')`);
 }
 
 /** The `/i.js` answer as an object with `results[]`; a bot-check page is a refusal, anything else a format change. */
-function readResultsPage(text: string, answered: string): JsonRecord {
+function readResultsPage(requests: SourceRequests, answer: ApiResponse<string>): JsonRecord {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(answer.data);
   } catch {
-    if (CHALLENGE.test(text)) throw rateLimited('duckduckgo_images', 'a bot-check page instead of JSON', { url: answered });
+    requests.rejectChallenge(answer);
     throw parserOutdated('duckduckgo_images', RESULTS_PATH, 'JSON body (it is not JSON)');
   }
   const body = asRecord(value);
@@ -135,6 +168,7 @@ function toCandidate(result: JsonRecord): Candidate | null {
     authorUrl: null,
     license: null,
     licenseUrl: null,
+    licenseCode: null,
     width: dimension(result.width),
     height: dimension(result.height),
   };

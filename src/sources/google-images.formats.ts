@@ -8,7 +8,7 @@
  * 4. legacy `<div class="rg_meta">{"ou":…}</div>` (≤2019).
  */
 import { asRecord, dimension, httpUrl, type JsonRecord, records, str } from './parse.js';
-import { decodeEntities } from './text.js';
+import { decodeAttribute, decodeEntities } from './text.js';
 
 /** One image result, whichever format it came from. */
 export interface GoogleImage {
@@ -39,24 +39,23 @@ export function parseGoogleImages(html: string): GoogleImage[] {
   return [];
 }
 
-/** Why a page without images has none. */
-export type EmptyPage = { kind: 'blocked'; how: string } | { kind: 'no-results' } | { kind: 'unrecognised' };
-
 /**
- * Tells a refusal (the `/sorry/` captcha, "unusual traffic", the consent wall) from Google's own
- * "did not match any image results" and from a page this module cannot read.
+ * What a refusal page is — the `/sorry/` captcha, "unusual traffic", the consent wall — or null
+ * for any other page. Asked only of pages without images: real result pages link the consent page too.
  */
-export function explainEmptyPage(html: string, answeredUrl: string): EmptyPage {
+export function googleChallenge(html: string, answeredUrl: string): string | null {
   const url = httpUrl(answeredUrl);
   const where = url === null ? null : new URL(url);
   if (where?.pathname.startsWith('/sorry/') || /id="captcha-form"|g-recaptcha|unusual traffic from your computer network/i.test(html)) {
-    return { kind: 'blocked', how: 'a captcha / "unusual traffic" page' };
+    return 'a captcha / "unusual traffic" page';
   }
-  if (where?.hostname.startsWith('consent.') || /Before you continue to Google|consent\.google\.com\/save/i.test(html)) {
-    return { kind: 'blocked', how: 'a cookie-consent page' };
-  }
-  if (/did not match any (?:image results|documents)|No results found for/i.test(html)) return { kind: 'no-results' };
-  return { kind: 'unrecognised' };
+  if (where?.hostname.startsWith('consent.') || /Before you continue to Google|consent\.google\.com\/save/i.test(html)) return 'a cookie-consent page';
+  return null;
+}
+
+/** Whether a page without images is Google's own "did not match any image results". */
+export function isNoResultsPage(html: string): boolean {
+  return /did not match any (?:image results|documents)|No results found for/i.test(html);
 }
 
 /** What a page of any format looks like, for the "format changed" error. */
@@ -179,7 +178,7 @@ const IMGRES = /\/imgres\?((?:[^"'\s<>\\]|\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4})+)
 
 function imgresImages(text: string): GoogleImage[] {
   return [...text.matchAll(IMGRES)].flatMap((m) => {
-    const params = new URLSearchParams(decodeEntities(unescapeJs(m[1] ?? '')));
+    const params = new URLSearchParams(decodeAttribute(unescapeJs(m[1] ?? '')));
     const url = httpUrl(params.get('imgurl'));
     if (url === null) return [];
     return [{

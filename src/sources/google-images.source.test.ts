@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type Filters, NO_FILTERS } from '../domain.js';
 import { TrawlError, isTrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
 import { parseGoogleImages, unescapeJs } from './google-images.formats.js';
@@ -47,7 +48,7 @@ describe('google_images: the udm=2 results page', () => {
 
     const request = http.requests[0];
     expect(`${request?.url.origin ?? ''}${request?.url.pathname ?? ''}`).toBe(`${ORIGIN}/search`);
-    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ q: 'cats', tbm: 'isch', udm: '2', hl: 'en' });
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ q: 'cats', tbm: 'isch', udm: '2', hl: 'en', safe: 'active' });
     expect(request?.headers).toMatchObject({ 'Accept-Language': 'en-US,en;q=0.9', Cookie: 'CONSENT=YES+' });
     expect(request?.signal).toBe(context.signal);
 
@@ -62,6 +63,7 @@ describe('google_images: the udm=2 results page', () => {
         authorUrl: null,
         license: null,
         licenseUrl: null,
+        licenseCode: null,
         width: 750,
         height: 450,
       },
@@ -77,7 +79,7 @@ describe('google_images: the udm=2 results page', () => {
   it('talks to www.google.com when no override is configured and does not search for videos', async () => {
     const http = new FakeHttp([resultsPage([VETS])]);
     await collectPages(googleImagesSource.search({ query: 'big cats', kind: 'image', limit: 1 }, fakeContext(http)));
-    expect(http.requests[0]?.url.href).toBe('https://www.google.com/search?q=big+cats&tbm=isch&udm=2&hl=en');
+    expect(http.requests[0]?.url.href).toBe('https://www.google.com/search?q=big+cats&tbm=isch&udm=2&hl=en&safe=active');
     const none = new FakeHttp([]);
     expect(await collectPages(googleImagesSource.search({ query: 'cats', kind: 'video', limit: 5 }, fakeContext(none)))).toEqual([]);
     expect(none.requests).toHaveLength(0);
@@ -204,5 +206,21 @@ describe('google_images: refusals and format changes', () => {
     expect(error.code).toBe('TRAWL_PARSER_OUTDATED');
     expect(error.message).toContain('google_images: /search response has no image results (ischj JSON, ["url",height,width] result arrays');
     expect((await failure(new FakeHttp(['']))).code).toBe('TRAWL_PARSER_OUTDATED');
+  });
+});
+
+describe('google_images filters', () => {
+  const tbs = async (filters: Partial<Filters>): Promise<string | null> => {
+    const http = new FakeHttp(() => resultsPage([item(0)]));
+    await collectPages(source.search({ query: 'cats', kind: 'image', limit: 1, filters: { ...NO_FILTERS, ...filters } }, fakeContext(http, ENV)));
+    return http.requests[0]?.url.searchParams.get('tbs') ?? null;
+  };
+
+  it('asks for the largest "larger than" size below both minimums, and none for one minimum alone', async () => {
+    // 1920 × 1080 is 2,073,600 pixels: "2mp" could mean 2,097,152 and leave such a file out.
+    expect(await tbs({ minWidth: 1920, minHeight: 1080 })).toBe('isz:lt,islt:xga');
+    expect(await tbs({ minWidth: 4000, minHeight: 3000 })).toBe('isz:lt,islt:10mp');
+    expect(await tbs({ minWidth: 4000 })).toBeNull();
+    expect(await tbs({ orientation: 'square' })).toBe('iar:s');
   });
 });

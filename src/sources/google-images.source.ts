@@ -5,12 +5,14 @@
  * A captcha, "unusual traffic" or consent page is a refusal (TRAWL_RATE_LIMITED); a page with
  * none of the known shapes is TRAWL_PARSER_OUTDATED, never an empty success.
  */
-import type { Candidate } from '../domain.js';
+import type { Candidate, Filters, Orientation } from '../domain.js';
+import type { ApiResponse } from '../net/http.js';
 import { apiUrl } from './api-url.js';
-import { explainEmptyPage, type GoogleImage, KNOWN_FORMATS, parseGoogleImages } from './google-images.formats.js';
+import { filtersOf, minimumArea, safeBucket, type SizeBucket } from './filter-params.js';
+import { type GoogleImage, googleChallenge, isNoResultsPage, KNOWN_FORMATS, parseGoogleImages } from './google-images.formats.js';
 import { parserOutdated } from './parse.js';
-import { DEFAULT_PAGE_DELAY, getScrapedText, type PageDelay, politePause, rateLimited } from './scraped-page.js';
-import type { SearchRequest, Source, SourceContext } from './source.js';
+import { SCRAPER_PAGE_DELAY, SCRAPER_REFUSALS, type SourceRequests, sourceRequests } from './source-request.js';
+import type { PageDelay, Pushdown, SearchRequest, Source, SourceContext } from './source.js';
 
 const ENDPOINT = '/search';
 /** Google serves a few hundred images per query at most; past this many pages it repeats itself. */
@@ -25,24 +27,45 @@ const HEADERS: Readonly<Record<string, string>> = {
   Cookie: 'CONSENT=YES+',
 };
 
+/**
+ * Google's "larger than" sizes (`tbs=isz:lt,islt:…`), largest first, each with the most pixels it
+ * could require (a megapixel read as 2^20 pixels), so the bucket chosen never leaves out a file
+ * that meets both minimums.
+ */
+const SIZE_BUCKETS: readonly SizeBucket<string>[] = [
+  ...[70, 40, 20, 15, 12, 10, 8, 6, 4, 2].map((mp) => ({ value: `${mp}mp`, pixels: mp * 2 ** 20 })),
+  { value: 'xga', pixels: 1024 * 768 },
+  { value: 'svga', pixels: 800 * 600 },
+  { value: 'vga', pixels: 640 * 480 },
+  { value: 'qsvga', pixels: 400 * 300 },
+];
+const ASPECTS: Readonly<Record<Orientation, string>> = { landscape: 'w', portrait: 't', square: 's' };
+
+const PUSHDOWN: readonly Pushdown[] = [
+  { filter: 'minWidth', sends: 'tbs=isz:lt,islt:SIZE — the largest "larger than" size below min width × min height (both must be set)', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'tbs=isz:lt,islt:SIZE (with min width, as above)', precision: 'coarse' },
+  { filter: 'orientation', sends: 'tbs=iar:w|t|s (wide, tall, square)', precision: 'approximate' },
+  { filter: 'safeSearch', sends: 'safe=active | safe=off', precision: 'exact' },
+];
+
 /** Options for {@link createGoogleImagesSource}. */
 export interface GoogleImagesOptions {
-  /** The pause between two result pages (default {@link DEFAULT_PAGE_DELAY}). */
+  /** The pause between two result pages (default {@link SCRAPER_PAGE_DELAY}). */
   pageDelay?: PageDelay;
 }
 
 /** A Google Images source; the registry uses {@link googleImagesSource}, tests may shorten the pause. */
 export function createGoogleImagesSource(options: GoogleImagesOptions = {}): Source {
-  const pageDelay = options.pageDelay ?? DEFAULT_PAGE_DELAY;
   const source: Source = {
     id: 'google_images',
     displayName: 'Google Images',
     kinds: ['image'],
     statesLicenses: false,
-  pushdown: [],
-  licensePolicy: 'None stated: each image belongs to the site Google found it on; check its source page before reuse.',
+    pushdown: PUSHDOWN,
+    requests: { pageDelay: options.pageDelay ?? SCRAPER_PAGE_DELAY, refusalStatuses: SCRAPER_REFUSALS, quotaHeaders: null, challenge: googleChallenge },
+    licensePolicy: 'None stated: each image belongs to the site Google found it on; check its source page before reuse.',
     defaultOrigin: 'https://www.google.com',
-    search: (request, context) => search(source, pageDelay, request, context),
+    search: (request, context) => search(source, request, context),
   };
   return source;
 }
@@ -55,18 +78,18 @@ export const googleImagesSource: Source = createGoogleImagesSource();
  * the limit, on a page with nothing new (Google repeats its last results past the end), or on
  * an empty page after the first.
  */
-async function* search(source: Source, pageDelay: PageDelay, request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
+async function* search(source: Source, request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
   if (request.kind !== 'image' || request.limit <= 0) return;
+  const requests = sourceRequests(source, context);
+  const filterParams = googleFilterParams(filtersOf(request));
   const given = new Set<string>();
   let offset = 0;
   for (let page = 0; page < MAX_PAGES && given.size < request.limit; page++) {
-    if (page > 0) await politePause(pageDelay, context.signal);
-    const params = { q: request.query, tbm: 'isch', udm: 2, hl: 'en', ...(offset > 0 ? { start: offset } : {}) };
-    const url = apiUrl(source, context.config, ENDPOINT, params);
-    const answer = await getScrapedText(source.id, context, url, HEADERS);
+    const params = { q: request.query, tbm: 'isch', udm: 2, hl: 'en', ...filterParams, ...(offset > 0 ? { start: offset } : {}) };
+    const answer = await requests.text(apiUrl(source, context.config, ENDPOINT, params), HEADERS);
     const images = parseGoogleImages(answer.data);
     if (images.length === 0) {
-      endOfResults(answer.data, answer.url, page);
+      endOfResults(requests, answer, page);
       return;
     }
     offset += images.length;
@@ -77,13 +100,21 @@ async function* search(source: Source, pageDelay: PageDelay, request: SearchRequ
   }
 }
 
+/** `tbs` (size, aspect) and `safe` for the job's filters. */
+function googleFilterParams(filters: Filters): Record<string, string> {
+  const tbs: string[] = [];
+  const size = safeBucket(SIZE_BUCKETS, minimumArea(filters));
+  if (size !== null) tbs.push('isz:lt', `islt:${size}`);
+  if (filters.orientation !== null) tbs.push(`iar:${ASPECTS[filters.orientation]}`);
+  return { ...(tbs.length > 0 ? { tbs: tbs.join(',') } : {}), safe: filters.safeSearch ? 'active' : 'off' };
+}
+
 /** Ends the search on a page without images, or throws when that page is a refusal or unreadable. */
-function endOfResults(html: string, answeredUrl: string, page: number): void {
-  const verdict = explainEmptyPage(html, answeredUrl);
-  if (verdict.kind === 'blocked') throw rateLimited('google_images', verdict.how, { url: answeredUrl });
+function endOfResults(requests: SourceRequests, answer: ApiResponse<string>, page: number): void {
+  requests.rejectChallenge(answer);
   // Past the first page an unreadable page is the end of the results, not a format change:
   // the first page, read in the same format, already proved the reader works.
-  if (verdict.kind === 'unrecognised' && page === 0) throw parserOutdated('google_images', ENDPOINT, KNOWN_FORMATS);
+  if (page === 0 && !isNoResultsPage(answer.data)) throw parserOutdated('google_images', ENDPOINT, KNOWN_FORMATS);
 }
 
 function toCandidate(image: GoogleImage): Candidate {
@@ -97,6 +128,7 @@ function toCandidate(image: GoogleImage): Candidate {
     authorUrl: null,
     license: null,
     licenseUrl: null,
+    licenseCode: null,
     width: image.width,
     height: image.height,
   };

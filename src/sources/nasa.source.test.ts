@@ -75,6 +75,7 @@ describe('nasa search', () => {
       authorUrl: null,
       license: 'Public domain (NASA media usage guidelines)',
       licenseUrl: 'https://www.nasa.gov/nasa-brand-center/images-and-media/',
+      licenseCode: 'pdm',
       width: null,
       height: null,
     });
@@ -93,6 +94,8 @@ describe('nasa search', () => {
     expect(page?.map((c) => c.author)).toEqual(['NASA/JPL', 'JPL', '© ESA/Hubble']);
     expect(page?.map((c) => [c.width, c.height])).toEqual([[null, null], [3000, 2000], [null, null]]);
     expect(page?.[2]?.license).toMatch(/third-party copyright/i);
+    // Public domain unless a third party holds the copyright: then no licence code at all.
+    expect(page?.map((c) => c.licenseCode)).toEqual(['pdm', 'pdm', null]);
     expect(page?.[2]?.title).toBeNull();
   });
 

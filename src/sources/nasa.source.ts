@@ -7,8 +7,10 @@
 import type { Candidate, MediaKind } from '../domain.js';
 import { BUDGET_CODES, isTrawlError, TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
+import { filtersOf, licenseAllows } from './filter-params.js';
 import { bestRendition, manifestUrls } from './nasa.assets.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, parserOutdated, records, str } from './parse.js';
+import { type SourceRequests, sourceRequests } from './source-request.js';
 import type { SearchRequest, Source, SourceContext } from './source.js';
 
 const ENDPOINT = '/search';
@@ -29,7 +31,10 @@ export const nasaSource: Source = {
   displayName: 'NASA Image and Video Library',
   kinds: ['image', 'video'],
   statesLicenses: true,
-  pushdown: [],
+  // Only public-domain items (pdm) can pass a licence filter: without pdm in it nothing is asked.
+  pushdown: [{ filter: 'license', sends: 'no request at all unless the filter allows pdm', precision: 'exact' }],
+  // No published rate limit; a 429 ends the search like any refusal.
+  requests: { pageDelay: null, refusalStatuses: [], quotaHeaders: null },
   licensePolicy: `NASA media is generally not copyrighted (${LICENSE_URL}); items whose credit notes a third-party copyright are marked so.`,
   defaultOrigin: 'https://images-api.nasa.gov',
   search,
@@ -44,20 +49,21 @@ interface Hit {
 }
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
-  if (request.kind === 'audio' || request.limit <= 0) return;
+  if (request.kind === 'audio' || request.limit <= 0 || !licenseAllows(filtersOf(request), 'pdm')) return;
+  const requests = sourceRequests(nasaSource, context);
   const pageSize = Math.min(request.limit, MAX_PAGE_SIZE);
   const given = new Set<string>();
   let remaining = request.limit;
   for (let page = 1; remaining > 0 && (page - 1) * pageSize < MAX_RESULTS; page++) {
     const url = apiUrl(nasaSource, context.config, ENDPOINT, { q: request.query, media_type: request.kind, page, page_size: pageSize });
-    const { hits, hasNext } = readSearchPage(await fetchJson(url, context), context, request.kind);
+    const { hits, hasNext } = readSearchPage((await requests.json(url)).data, context, request.kind);
     let read = 0;
     const knownBefore = given.size;
     let firstFailure: TrawlError | null = null;
     for (let start = 0; start < hits.length && remaining > 0; ) {
       const batch = hits.slice(start, start + remaining);
       start += batch.length;
-      const outcomes = await mapLimited(batch, MANIFEST_CONCURRENCY, (hit) => resolveHit(hit, request.kind, context));
+      const outcomes = await mapLimited(batch, MANIFEST_CONCURRENCY, (hit) => resolveHit(hit, request.kind, requests, context));
       const fresh: Candidate[] = [];
       for (const outcome of outcomes) {
         if (outcome instanceof TrawlError) firstFailure ??= outcome;
@@ -102,9 +108,9 @@ function readHit(item: JsonRecord, context: SourceContext): Hit | null {
 }
 
 /** The hit's candidate; null when its manifest has no usable file; a TrawlError when the manifest could not be read. */
-async function resolveHit(hit: Hit, kind: MediaKind, context: SourceContext): Promise<Candidate | TrawlError | null> {
+async function resolveHit(hit: Hit, kind: MediaKind, requests: SourceRequests, context: SourceContext): Promise<Candidate | TrawlError | null> {
   try {
-    const urls = manifestUrls(await fetchJson(hit.manifestUrl, context));
+    const urls = manifestUrls((await requests.json(hit.manifestUrl)).data);
     if (urls === null) return parserOutdated('nasa', 'asset manifest', 'array of file URLs or collection.items[].href');
     const url = bestRendition(urls, kind);
     return url === null ? null : candidate(hit, kind, url);
@@ -129,6 +135,7 @@ function candidate(hit: Hit, kind: MediaKind, url: string): Candidate {
     authorUrl: null,
     license: thirdParty ? THIRD_PARTY_LICENSE : LICENSE,
     licenseUrl: LICENSE_URL,
+    licenseCode: thirdParty ? null : 'pdm',
     width: size.width,
     height: size.height,
   };
@@ -145,20 +152,6 @@ function announcedSize(links: readonly JsonRecord[], url: string): { width: numb
     return href !== null && new URL(href).pathname === path;
   });
   return { width: dimension(link?.width), height: dimension(link?.height) };
-}
-
-/** A JSON GET under the source's budget; a 429 that outlasted the retries is reported as rate limiting. */
-async function fetchJson(url: string, context: SourceContext): Promise<unknown> {
-  try {
-    return (await context.http.getJson(url, { signal: context.signal })).data;
-  } catch (err) {
-    const rateLimited = isTrawlError(err, 'TRAWL_RATE_LIMITED') || (isTrawlError(err, 'TRAWL_HTTP_TRANSIENT') && err.context.status === 429);
-    if (!rateLimited) throw err;
-    throw new TrawlError('TRAWL_RATE_LIMITED', `nasa: the service is rate-limiting requests (HTTP 429) at ${url}; try again later`, {
-      cause: err,
-      context: { ...err.context, source: 'nasa', url },
-    });
-  }
 }
 
 /** `fn` over `items`, at most `limit` at a time, results in the items' order. */

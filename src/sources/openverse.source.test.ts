@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type Filters, NO_FILTERS } from '../domain.js';
 import { isTrawlError } from '../errors.js';
 import { collectPages, fakeContext, FakeHttp } from './fake-http.test-helper.js';
 import { openverseSource } from './openverse.source.js';
@@ -78,10 +79,12 @@ describe('openverse', () => {
       authorUrl: 'https://www.flickr.com/photos/181765699@N08',
       license: 'CC0 1.0',
       licenseUrl: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      licenseCode: 'cc0',
       width: 1024,
       height: 683,
     });
     expect(found.map((c) => c.license)).toEqual(['CC0 1.0', 'CC BY-SA 4.0', 'Public Domain Mark 1.0', 'CC BY-NC-ND']);
+    expect(found.map((c) => c.licenseCode)).toEqual(['cc0', 'cc-by-sa', 'pdm', 'cc-by-nc-nd']);
     expect(found[2]).toMatchObject({ title: null, author: null, authorUrl: null, width: null, height: null });
   });
 
@@ -137,5 +140,28 @@ describe('openverse', () => {
     );
     expect(isTrawlError(error, 'TRAWL_PARSER_OUTDATED')).toBe(true);
     expect((error as Error).message).toContain('openverse: /v1/images/ response has no results[] array');
+  });
+});
+
+describe('openverse filters', () => {
+  const params = async (filters: Partial<Filters>): Promise<Record<string, string>> => {
+    const http = new FakeHttp(() => page([], 1));
+    await collectPages(openverseSource.search({ query: 'cats', kind: 'image', limit: 5, filters: { ...NO_FILTERS, ...filters } }, fakeContext(http, ENV)));
+    const { q: _q, page: _page, page_size: _size, ...rest } = Object.fromEntries(http.requests[0]?.url.searchParams ?? []);
+    return rest;
+  };
+
+  it("asks for Openverse's size bands only when both minimums rule the smaller ones out (small < 640 × 480 ≤ medium < 1600 × 900)", async () => {
+    expect(await params({ minWidth: 639, minHeight: 480 })).toEqual({});
+    expect(await params({ minWidth: 640, minHeight: 480 })).toEqual({ size: 'medium,large' });
+    expect(await params({ minWidth: 1600, minHeight: 900 })).toEqual({ size: 'large' });
+    expect(await params({ minWidth: 4000 })).toEqual({});
+  });
+
+  it('maps licence codes to its own, orientation to its aspect ratios (never square: its square is exact), formats to extensions', async () => {
+    expect(await params({ license: ['cc0', 'cc-by-nc-sa', 'pdm', 'unsplash'] })).toEqual({ license: 'cc0,by-nc-sa,pdm' });
+    expect(await params({ orientation: 'portrait' })).toEqual({ aspect_ratio: 'tall' });
+    expect(await params({ orientation: 'square' })).toEqual({});
+    expect(await params({ format: ['jpeg', 'webp'], safeSearch: false })).toEqual({ extension: 'jpg,jpeg,webp', mature: 'true' });
   });
 });

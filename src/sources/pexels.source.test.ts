@@ -62,6 +62,7 @@ describe('pexels photos', () => {
       authorUrl: 'https://www.pexels.com/@apasaric',
       license: 'Pexels License',
       licenseUrl: 'https://www.pexels.com/license/',
+      licenseCode: 'pexels',
       width: 6109,
       height: 4073,
     });
@@ -211,6 +212,7 @@ describe('pexels videos', () => {
         authorUrl: 'https://www.pexels.com/@tomfisk',
         license: 'Pexels License',
         licenseUrl: 'https://www.pexels.com/license/',
+        licenseCode: 'pexels',
         width: 2560,
         height: 1440,
       },

@@ -2,11 +2,12 @@
  * Pexels (https://www.pexels.com/api/documentation/): photos from `/v1/search`, videos from
  * `/videos/search` (no `/v1`), raw key in `Authorization`, paging by the `next_page` URL.
  */
-import type { Candidate } from '../domain.js';
+import type { Candidate, Filters, MediaKind } from '../domain.js';
 import { apiUrl } from './api-url.js';
-import { type Meter, meteredGetJson } from './metered-request.js';
+import { filtersOf, licenseAllows, minimumArea, safeBucket, type SizeBucket } from './filter-params.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, parserOutdated, records, str } from './parse.js';
-import { apiOrigin, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { sourceRequests } from './source-request.js';
+import { apiOrigin, type Pushdown, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
 import { decodeUriSafe } from './text.js';
 
 const KEY_VAR = 'PEXELS_API_KEY';
@@ -14,8 +15,22 @@ const KEY_VAR = 'PEXELS_API_KEY';
 const MAX_PER_PAGE = 80;
 const LICENSE = 'Pexels License';
 const LICENSE_URL = 'https://www.pexels.com/license/';
-/** 200 requests an hour (and 20,000 a month); X-Ratelimit-Reset is the UNIX time of the monthly reset. */
-const METER: Meter = { reset: 'unix-seconds', windowMs: 3_600_000 };
+/**
+ * Photo `size` is a minimum (large 24 MP, medium 12 MP, small 4 MP); largest first, a megapixel
+ * read as 2^20 pixels so the bucket chosen never leaves out a photo meeting both minimums.
+ */
+const PHOTO_SIZES: readonly SizeBucket<'large' | 'medium' | 'small'>[] = [
+  { value: 'large', pixels: 24 * 2 ** 20 },
+  { value: 'medium', pixels: 12 * 2 ** 20 },
+  { value: 'small', pixels: 4 * 2 ** 20 },
+];
+
+const PUSHDOWN: readonly Pushdown[] = [
+  { filter: 'minWidth', sends: 'photos: size=small|medium|large (4, 12, 24 MP) below min width × min height; videos: min_width=N', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'photos: size=… (with min width, as above)', precision: 'coarse' },
+  { filter: 'orientation', sends: 'orientation=landscape|portrait|square', precision: 'approximate' },
+  { filter: 'license', sends: 'no request at all unless the filter allows pexels', precision: 'exact' },
+];
 
 interface Endpoint {
   path: string;
@@ -31,26 +46,31 @@ export const pexelsSource: Source = {
   kinds: ['image', 'video'],
   keyVar: KEY_VAR,
   statesLicenses: true,
-  pushdown: [],
+  pushdown: PUSHDOWN,
+  // 200 requests an hour (and 20,000 a month); X-Ratelimit-Reset is the UNIX time of the monthly reset.
+  requests: { pageDelay: null, refusalStatuses: [], quotaHeaders: { reset: 'unix-seconds', windowMs: 3_600_000 } },
   licensePolicy: `Everything on Pexels is under the ${LICENSE} (${LICENSE_URL}); credit the photographer.`,
   defaultOrigin: 'https://api.pexels.com',
   search,
 };
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
-  if (request.kind === 'audio' || request.limit <= 0) return;
+  const filters = filtersOf(request);
+  if (request.kind === 'audio' || request.limit <= 0 || !licenseAllows(filters, 'pexels')) return;
   const key = requireKey({ id: 'pexels', keyVar: KEY_VAR }, context.config);
   const endpoint: Endpoint =
     request.kind === 'image'
       ? { path: '/v1/search', list: 'photos', toCandidate: photoCandidate }
       : { path: '/videos/search', list: 'videos', toCandidate: videoCandidate };
+  const requests = sourceRequests(pexelsSource, context);
   const perPage = Math.min(request.limit, MAX_PER_PAGE);
-  let url: string | null = apiUrl(pexelsSource, context.config, endpoint.path, { query: request.query, page: 1, per_page: perPage });
+  const params = { query: request.query, page: 1, per_page: perPage, ...pexelsFilterParams(filters, request.kind) };
+  let url: string | null = apiUrl(pexelsSource, context.config, endpoint.path, params);
   const requested = new Set<string>();
   let remaining = request.limit;
   while (url !== null && remaining > 0 && !requested.has(url)) {
     requested.add(url);
-    const { data } = await meteredGetJson('pexels', context, url, { headers: { Authorization: key }, meter: METER });
+    const { data } = await requests.json(url, { Authorization: key });
     const body = asRecord(data);
     const entries: unknown = body?.[endpoint.list];
     if (body === undefined || !Array.isArray(entries)) throw parserOutdated('pexels', endpoint.path, `${endpoint.list}[] array`);
@@ -63,6 +83,16 @@ async function* search(request: SearchRequest, context: SourceContext): AsyncGen
     if (candidates.length > 0) yield candidates;
     url = nextPage(body.next_page, apiOrigin(pexelsSource, context.config));
   }
+}
+
+/** `orientation`, and the size: a photo `size` bucket, or a video's `min_width`. `next_page` carries them on. */
+function pexelsFilterParams(filters: Filters, kind: Exclude<MediaKind, 'audio'>): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  if (filters.orientation !== null) params.orientation = filters.orientation;
+  const size = kind === 'image' ? safeBucket(PHOTO_SIZES, minimumArea(filters)) : null;
+  if (size !== null) params.size = size;
+  if (kind === 'video' && filters.minWidth !== null) params.min_width = filters.minWidth;
+  return params;
 }
 
 /**
@@ -87,6 +117,7 @@ function photoCandidate(photo: JsonRecord): Candidate | null {
     authorUrl: httpUrl(photo.photographer_url),
     license: LICENSE,
     licenseUrl: LICENSE_URL,
+    licenseCode: 'pexels',
     width: dimension(photo.width),
     height: dimension(photo.height),
   };
@@ -107,6 +138,7 @@ function videoCandidate(video: JsonRecord): Candidate | null {
     authorUrl: httpUrl(user?.url),
     license: LICENSE,
     licenseUrl: LICENSE_URL,
+    licenseCode: 'pexels',
     width: file.width,
     height: file.height,
   };

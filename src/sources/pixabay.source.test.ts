@@ -6,7 +6,7 @@ import { pixabaySource } from './pixabay.source.js';
 const ORIGIN = 'http://127.0.0.1:9005';
 const KEY = 'pixabay-test-key-31337';
 const ENV = { PIXABAY_API_KEY: KEY, TRAWL_ORIGIN_PIXABAY: ORIGIN };
-const LICENSE = { license: 'Pixabay Content License', licenseUrl: 'https://pixabay.com/service/license-summary/' };
+const LICENSE = { license: 'Pixabay Content License', licenseUrl: 'https://pixabay.com/service/license-summary/', licenseCode: 'pixabay' as const };
 
 /** An image hit as recorded (standard key: no imageURL / fullHDURL). */
 function imageHit(id: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -54,7 +54,7 @@ describe('pixabay images', () => {
 
     const request = http.requests[0];
     expect(request?.url.origin + (request?.url.pathname ?? '')).toBe(`${ORIGIN}/api/`);
-    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ key: KEY, q: 'red apples', page: '1', per_page: '10' });
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ key: KEY, q: 'red apples', page: '1', per_page: '10', safesearch: 'true' });
     expect(request?.headers).toEqual({});
     expect(request?.signal).toBe(context.signal);
     expect(candidate).toEqual({
@@ -75,7 +75,7 @@ describe('pixabay images', () => {
   it('talks to the real API origin when no override is configured', async () => {
     const { http, pages } = search(5, 'image', { PIXABAY_API_KEY: 'k' }, [imagePage([imageHit(1)], 1)]);
     await pages;
-    expect(http.requests[0]?.url.href).toBe('https://pixabay.com/api/?key=k&q=red+apples&page=1&per_page=5');
+    expect(http.requests[0]?.url.href).toBe('https://pixabay.com/api/?key=k&q=red+apples&page=1&per_page=5&safesearch=true');
   });
 
   it('picks the largest URL the hit offers: original, then full HD, large, webformat, preview', async () => {
@@ -267,7 +267,7 @@ describe('pixabay videos', () => {
     const { http, pages } = search(5, 'video', ENV, [{ total: 1, totalHits: 1, hits: [videoHit(27669, CURRENT)] }]);
     const [candidate] = (await pages).flat();
     expect(http.requests[0]?.url.pathname).toBe('/api/videos/');
-    expect(Object.fromEntries(http.requests[0]?.url.searchParams ?? [])).toEqual({ key: KEY, q: 'red apples', page: '1', per_page: '5' });
+    expect(Object.fromEntries(http.requests[0]?.url.searchParams ?? [])).toEqual({ key: KEY, q: 'red apples', page: '1', per_page: '5', safesearch: 'true' });
     expect(candidate).toEqual({
       source: 'pixabay',
       kind: 'video',

@@ -3,12 +3,13 @@
  * as the `key` query parameter, `per_page` 3–200, at most `totalHits` (500) results per query, and
  * 100 requests per 60 s announced in X-RateLimit-* headers (Reset = seconds until the window ends).
  */
-import type { Candidate } from '../domain.js';
+import type { Candidate, Filters, MediaKind } from '../domain.js';
 import { TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
-import { type Meter, meteredGetJson } from './metered-request.js';
+import { filtersOf, licenseAllows } from './filter-params.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, num, parserOutdated, records, str } from './parse.js';
-import { requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { type SourceRequests, sourceRequests } from './source-request.js';
+import { type Pushdown, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
 
 const KEY_VAR = 'PIXABAY_API_KEY';
 /** The API refuses `per_page` outside 3–200. */
@@ -20,7 +21,6 @@ const LICENSE = 'Pixabay Content License';
 const LICENSE_URL = 'https://pixabay.com/service/license-summary/';
 /** The site user pages live on (not an API URL, so no origin override applies). */
 const SITE = 'https://pixabay.com';
-const METER: Meter = { reset: 'seconds-from-now', windowMs: 60_000 };
 
 interface Endpoint {
   path: string;
@@ -34,6 +34,14 @@ const ENDPOINTS: Readonly<Record<'image' | 'video', Endpoint>> = {
   video: { path: '/api/videos/', toCandidate: videoCandidate, usable: 'hits with a videos.{large,medium,small,tiny}.url' },
 };
 
+const PUSHDOWN: readonly Pushdown[] = [
+  { filter: 'minWidth', sends: 'min_width=N (of the original; the rendition a key may fetch can be smaller)', precision: 'coarse' },
+  { filter: 'minHeight', sends: 'min_height=N (of the original, as above)', precision: 'coarse' },
+  { filter: 'orientation', sends: 'images: orientation=horizontal|vertical (square is not asked for)', precision: 'approximate' },
+  { filter: 'license', sends: 'no request at all unless the filter allows pixabay', precision: 'exact' },
+  { filter: 'safeSearch', sends: 'safesearch=true | safesearch=false', precision: 'exact' },
+];
+
 /** Pixabay images and videos; needs `PIXABAY_API_KEY`. */
 export const pixabaySource: Source = {
   id: 'pixabay',
@@ -41,23 +49,28 @@ export const pixabaySource: Source = {
   kinds: ['image', 'video'],
   keyVar: KEY_VAR,
   statesLicenses: true,
-  pushdown: [],
+  pushdown: PUSHDOWN,
+  // 100 requests per 60 s; X-RateLimit-Reset is the seconds until the window ends.
+  requests: { pageDelay: null, refusalStatuses: [], quotaHeaders: { reset: 'seconds-from-now', windowMs: 60_000 } },
   licensePolicy: `Everything on Pixabay is under the ${LICENSE} (${LICENSE_URL}); crediting the author is appreciated.`,
   defaultOrigin: 'https://pixabay.com',
   search,
 };
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
-  if (request.kind === 'audio' || request.limit <= 0) return;
+  const filters = filtersOf(request);
+  if (request.kind === 'audio' || request.limit <= 0 || !licenseAllows(filters, 'pixabay')) return;
   const key = requireKey({ id: 'pixabay', keyVar: KEY_VAR }, context.config);
   const endpoint = ENDPOINTS[request.kind];
+  const requests = sourceRequests(pixabaySource, context);
   // One page size for the whole search: changing it between pages would shift the offsets.
   const perPage = Math.min(MAX_PER_PAGE, Math.max(MIN_PER_PAGE, request.limit));
   const q = Array.from(request.query.trim()).slice(0, MAX_QUERY_CHARS).join('');
+  const filterParams = pixabayFilterParams(filters, request.kind);
   let remaining = request.limit;
   for (let page = 1; remaining > 0; page++) {
-    const url = apiUrl(pixabaySource, context.config, endpoint.path, { key, q, page, per_page: perPage });
-    const body = asRecord(await fetchPage(url, key, context));
+    const url = apiUrl(pixabaySource, context.config, endpoint.path, { key, q, page, per_page: perPage, ...filterParams });
+    const body = asRecord(await fetchPage(requests, url, key));
     const hits: unknown = body?.hits;
     if (body === undefined || !Array.isArray(hits)) throw parserOutdated('pixabay', endpoint.path, 'hits[] array');
     const candidates = records(hits)
@@ -73,10 +86,22 @@ async function* search(request: SearchRequest, context: SourceContext): AsyncGen
   }
 }
 
+/** `min_width`, `min_height`, `orientation` (images only; Pixabay has no square) and `safesearch`. */
+function pixabayFilterParams(filters: Filters, kind: Exclude<MediaKind, 'audio'>): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  if (filters.minWidth !== null) params.min_width = filters.minWidth;
+  if (filters.minHeight !== null) params.min_height = filters.minHeight;
+  if (kind === 'image' && (filters.orientation === 'landscape' || filters.orientation === 'portrait')) {
+    params.orientation = filters.orientation === 'landscape' ? 'horizontal' : 'vertical';
+  }
+  params.safesearch = String(filters.safeSearch);
+  return params;
+}
+
 /** One search page; errors keep the key out of their messages (it travels in the URL). */
-async function fetchPage(url: string, key: string, context: SourceContext): Promise<unknown> {
+async function fetchPage(requests: SourceRequests, url: string, key: string): Promise<unknown> {
   try {
-    return (await meteredGetJson('pixabay', context, url, { headers: {}, meter: METER })).data;
+    return (await requests.json(url)).data;
   } catch (err) {
     throw pixabayError(err, key);
   }
@@ -127,6 +152,7 @@ function common(hit: JsonRecord): Omit<Candidate, 'kind' | 'url' | 'width' | 'he
     authorUrl: user !== null && userId !== null ? `${SITE}/users/${encodeURIComponent(user)}-${userId}/` : null,
     license: LICENSE,
     licenseUrl: LICENSE_URL,
+    licenseCode: 'pixabay',
   };
 }
 

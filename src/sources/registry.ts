@@ -1,22 +1,35 @@
 /**
- * Every source Trawl knows, in the order `trawl sources` lists them and jobs start them.
+ * Every source Trawl knows: one line each, checked by the compiler against `SOURCE_IDS` (a source
+ * id without an adapter, or an adapter without an id, does not build). Adding a source is one
+ * adapter file, one line here and its simulator route (docs/sources.md, "Adding a source").
  */
-import type { SourceId } from '../domain.js';
+import { SOURCE_IDS, type SourceId } from '../domain.js';
 import { bingImagesSource } from './bing-images.source.js';
-import { nasaSource } from './nasa.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { googleImagesSource } from './google-images.source.js';
+import { nasaSource } from './nasa.source.js';
 import { openverseSource } from './openverse.source.js';
 import { pexelsSource } from './pexels.source.js';
 import { pixabaySource } from './pixabay.source.js';
-import { unsplashSource } from './unsplash.source.js';
 import type { Source } from './source.js';
+import { unsplashSource } from './unsplash.source.js';
 import { wikimediaCommonsSource } from './wikimedia-commons.source.js';
 
-/** The implemented sources (more are added as their adapters land). */
-export const SOURCES: readonly Source[] = Object.freeze([googleImagesSource, bingImagesSource, duckduckgoImagesSource, pexelsSource, pixabaySource, unsplashSource, openverseSource, wikimediaCommonsSource, nasaSource]);
+/** The adapter of each source, by id. */
+export const SOURCES = Object.freeze({
+  google_images: googleImagesSource,
+  bing_images: bingImagesSource,
+  duckduckgo_images: duckduckgoImagesSource,
+  pexels: pexelsSource,
+  pixabay: pixabaySource,
+  unsplash: unsplashSource,
+  openverse: openverseSource,
+  wikimedia_commons: wikimediaCommonsSource,
+  nasa: nasaSource,
+} satisfies Record<SourceId, Source>);
 
-/** The source with this id, or undefined when Trawl has no adapter for it yet. */
-export function findSource(id: SourceId): Source | undefined {
-  return SOURCES.find((source) => source.id === id);
-}
+/** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */
+export const SOURCE_LIST: readonly Source[] = Object.freeze(SOURCE_IDS.map((id) => SOURCES[id]));
+
+/** The environment variables holding API keys, as the sources that need one declare them. */
+export const API_KEY_VARS: readonly string[] = Object.freeze(SOURCE_LIST.flatMap((source) => (source.keyVar === undefined ? [] : [source.keyVar])));

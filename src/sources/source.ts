@@ -44,6 +44,58 @@ export interface SourceContext {
 /** Whether a source can run with this config, and why not. */
 export type Availability = { ok: true } | { ok: false; reason: string };
 
+/** How long to wait between two requests of one search: a random pick in [minMs, maxMs]. */
+export interface PageDelay {
+  minMs: number;
+  maxMs: number;
+}
+
+/** How a service announces its quota in `X-RateLimit-Limit`, `-Remaining` and `-Reset` headers. */
+export interface QuotaHeaders {
+  /**
+   * What `X-RateLimit-Reset` holds: a UNIX time in seconds (Pexels), seconds until the window
+   * resets (Pixabay), or nothing (Unsplash sends no reset header).
+   */
+  reset: 'unix-seconds' | 'seconds-from-now' | 'absent';
+  /** The rate-limit window: a quota spent (or a refusal) without a stated end is over by then. */
+  windowMs: number;
+}
+
+/**
+ * How a source's service must be asked, as data (gallery-dl's per-extractor `request_interval`
+ * and refusal handling): `sourceRequests` (source-request.ts) applies it to every request.
+ */
+export interface RequestPolicy {
+  /** The pause before each request of a search after its first; null for APIs that need none. */
+  readonly pageDelay: PageDelay | null;
+  /**
+   * Statuses that mean "refused for now", besides 429 (always): scraped services answer bots
+   * with 202, 403 or 418; Unsplash answers an exhausted key with 403. A 2xx is checked on the answer.
+   */
+  readonly refusalStatuses: readonly number[];
+  /** The quota headers the service sends, or null when it sends none Trawl reads. */
+  readonly quotaHeaders: QuotaHeaders | null;
+  /**
+   * Whether a page the adapter could not read is the service's bot check (captcha, "unusual
+   * traffic", consent wall): what it is, for the message, or null.
+   */
+  readonly challenge?: (page: string, answeredUrl: string) => string | null;
+}
+
+/** How a source asks its service for one filter: a row of the push-down table. */
+export interface Pushdown {
+  readonly filter: FilterName;
+  /** What is sent, as the service spells it (`orientation=landscape|portrait|square`). */
+  readonly sends: string;
+  /**
+   * `exact`: the service applies the filter's own test to the file it describes. `coarse`: it
+   * returns a superset (a size bucket at or below the minimum), never leaving out a file that
+   * passes. `approximate`: the service's own classification (where its "square" ends), which may
+   * differ from Trawl's near the boundary. Trawl checks every filter itself either way.
+   */
+  readonly precision: 'exact' | 'coarse' | 'approximate';
+}
+
 export interface Source {
   readonly id: SourceId;
   readonly displayName: string;
@@ -59,7 +111,9 @@ export interface Source {
    */
   readonly statesLicenses: boolean;
   /** The filters this source asks its service for (the rest Trawl checks alone); shown by `trawl sources`. */
-  readonly pushdown: readonly FilterName[];
+  readonly pushdown: readonly Pushdown[];
+  /** Pauses, refusal statuses, quota headers and bot checks of its service. */
+  readonly requests: RequestPolicy;
   /** The real service's origin (scheme://host); `TRAWL_ORIGIN_<ID>` replaces it. */
   readonly defaultOrigin: string;
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, firstLinkHref, stripHtml } from './text.js';
+import { decodeAttribute, decodeEntities, firstLinkHref, stripHtml } from './text.js';
 
 describe('stripHtml', () => {
   it('keeps the text of a Commons artist link', () => {
@@ -18,8 +18,29 @@ describe('stripHtml', () => {
     expect(stripHtml('<style>.x{}</style>A<!-- hidden --><script>alert(1)</script> &lt;b&gt;B')).toBe('A <b>B');
   });
 
-  it('leaves unknown entities alone', () => {
-    expect(decodeEntities('&bogus; &#0; &amp;')).toBe('&bogus; &#0; &');
+  it('leaves unknown entities alone and turns NUL into U+FFFD, as browsers do', () => {
+    expect(decodeEntities('&bogus; &#0; &amp;')).toBe('&bogus; \ufffd &');
+  });
+});
+
+describe('decodeEntities', () => {
+  it('decodes every HTML5 name, not only a handful (issue 13: names were saved as written)', () => {
+    expect(decodeEntities('Jos&eacute; M&uuml;ller')).toBe('José Müller');
+    expect(stripHtml('<a href="//x">Fran&ccedil;ois &Aring;str&ouml;m</a> &ndash; &euro;5 &rarr; &hearts;')).toBe('François Åström – €5 → ♥');
+  });
+
+  it('decodes once: an escaped ampersand stays an entity', () => {
+    expect(decodeEntities('&amp;amp; &amp;lt;')).toBe('&amp; &lt;');
+  });
+
+  it('decodes numeric references beyond the BMP', () => {
+    expect(decodeEntities('&#x1F600; &#128512;')).toBe('😀 😀');
+  });
+
+  it('accepts legacy names without ";" in text, but not inside a URL parameter', () => {
+    expect(decodeEntities('&copy 2024 NASA')).toBe('© 2024 NASA');
+    expect(decodeAttribute('/p?a=1&copy=2&amp;b=3')).toBe('/p?a=1&copy=2&b=3');
+    expect(firstLinkHref('<a href="https://commons.wikimedia.org/w/index.php?curid=7&copy=1&amp;lang=en">u</a>')).toBe('https://commons.wikimedia.org/w/index.php?curid=7&copy=1&lang=en');
   });
 });
 

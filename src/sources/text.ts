@@ -1,3 +1,11 @@
+/**
+ * Plain text from the HTML fragments some APIs put in metadata (Wikimedia's `extmetadata`:
+ * an artist as `<a href=…>`, descriptions with markup and entities) and from scraped pages.
+ * Entities are decoded as a browser does (the `entities` package: every HTML5 named reference,
+ * decimal and hex references, and the legacy names browsers accept without `;`).
+ */
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
+
 /** `decodeURIComponent`, or the text unchanged when it is not valid percent-encoding. */
 export function decodeUriSafe(text: string): string {
   try {
@@ -7,36 +15,23 @@ export function decodeUriSafe(text: string): string {
   }
 }
 
-/**
- * Plain text from the HTML fragments some APIs put in metadata (Wikimedia's `extmetadata`:
- * an artist as `<a href=…>`, descriptions with markup and entities).
- */
-
-const NAMED_ENTITIES: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  ndash: '\u2013',
-  mdash: '\u2014',
-  hellip: '\u2026',
-  copy: '\u00a9',
-};
-
 // Tags that separate words; inline tags (a, b, span, …) join them, so "<b>X</b>, Y" stays "X, Y".
 const BREAKING_TAG = /<\/?(?:br|p|div|li|ul|ol|tr|td|th|table|h[1-6])\b[^>]*>/gi;
 
-/** Decodes named (`&amp;`, `&nbsp;`, …), decimal (`&#39;`) and hex (`&#x27;`) character references. */
+/**
+ * Decodes the character references of HTML text: `Jos&eacute;` → "José", `&#x1F600;` → "😀",
+ * `&copy 2024` → "© 2024". Unknown names stay as written.
+ */
 export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
-  });
+  return decodeHTML(text);
+}
+
+/**
+ * Decodes an attribute value (an `href`, a JSON `m="…"`): as in a browser, a legacy name without
+ * `;` followed by `=` or a letter stays as written, so `?a=1&copy=2` keeps its parameter.
+ */
+export function decodeAttribute(value: string): string {
+  return decodeHTMLAttribute(value);
 }
 
 /**
@@ -57,5 +52,5 @@ export function stripHtml(html: string): string {
 export function firstLinkHref(html: string): string | null {
   const match = /<a\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(html);
   const href = match?.[1] ?? match?.[2] ?? match?.[3];
-  return href === undefined ? null : decodeEntities(href).trim() || null;
+  return href === undefined ? null : decodeAttribute(href).trim() || null;
 }

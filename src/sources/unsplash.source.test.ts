@@ -73,7 +73,7 @@ describe('unsplash search', () => {
 
     const request = http.requests[0];
     expect(request?.url.origin + (request?.url.pathname ?? '')).toBe(`${ORIGIN}/search/photos`);
-    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ query: 'paris', page: '1', per_page: '10' });
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ query: 'paris', page: '1', per_page: '10', content_filter: 'high' });
     expect(request?.headers).toEqual(AUTH);
     expect(request?.signal).toBe(context.signal);
     expect(candidate).toEqual({
@@ -86,6 +86,7 @@ describe('unsplash search', () => {
       authorUrl: 'https://unsplash.com/@benmullins?utm_source=trawl&utm_medium=referral',
       license: 'Unsplash License',
       licenseUrl: 'https://unsplash.com/license',
+      licenseCode: 'unsplash',
       width: 5616,
       height: 3744,
       // The real location, sent to the configured origin with its path and query kept.
@@ -96,7 +97,7 @@ describe('unsplash search', () => {
   it('talks to the real API origin when no override is configured', async () => {
     const http = new FakeHttp([page([photo('a')])]);
     const [candidate] = (await collectPages(unsplashSource.search({ query: 'cats', kind: 'image', limit: 1 }, fakeContext(http, { UNSPLASH_ACCESS_KEY: 'k' })))).flat();
-    expect(http.requests[0]?.url.href).toBe('https://api.unsplash.com/search/photos?query=cats&page=1&per_page=1');
+    expect(http.requests[0]?.url.href).toBe('https://api.unsplash.com/search/photos?query=cats&page=1&per_page=1&content_filter=high');
     expect(candidate?.sourceData?.downloadLocation).toMatch(/^https:\/\/api\.unsplash\.com\/photos\/a\/download\?ixid=/);
   });
 
@@ -214,6 +215,7 @@ describe('unsplash download tracking', () => {
     authorUrl: null,
     license: 'Unsplash License',
     licenseUrl: 'https://unsplash.com/license',
+    licenseCode: 'unsplash',
     width: null,
     height: null,
     ...(downloadLocation === undefined ? {} : { sourceData: { downloadLocation } }),

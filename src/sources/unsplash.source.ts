@@ -5,12 +5,13 @@
  * (with the same key) when the photo is actually downloaded: {@link unsplashSource.notifyDownloaded}.
  */
 import type { Config } from '../config/config.js';
-import type { Candidate } from '../domain.js';
+import type { Candidate, Filters, Orientation } from '../domain.js';
 import { TrawlError } from '../errors.js';
 import { apiUrl } from './api-url.js';
-import { type Meter, meteredGetJson } from './metered-request.js';
+import { filtersOf, licenseAllows } from './filter-params.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, num, parserOutdated, records, str } from './parse.js';
-import { apiOrigin, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
+import { sourceRequests } from './source-request.js';
+import { apiOrigin, type Pushdown, requireKey, type SearchRequest, type Source, type SourceContext } from './source.js';
 
 const KEY_VAR = 'UNSPLASH_ACCESS_KEY';
 const ENDPOINT = '/search/photos';
@@ -20,8 +21,13 @@ const LICENSE = 'Unsplash License';
 const LICENSE_URL = 'https://unsplash.com/license';
 /** Unsplash's guidelines ask for these on links back to photographers. */
 const REFERRAL = { utm_source: 'trawl', utm_medium: 'referral' } as const;
-/** Over the limit Unsplash answers 403 "Rate Limit Exceeded" (a bad key is a 401). */
-const METER: Meter = { reset: 'absent', windowMs: 3_600_000, rateLimitStatuses: [403] };
+const ORIENTATIONS: Readonly<Record<Orientation, string>> = { landscape: 'landscape', portrait: 'portrait', square: 'squarish' };
+
+const PUSHDOWN: readonly Pushdown[] = [
+  { filter: 'orientation', sends: 'orientation=landscape|portrait|squarish', precision: 'approximate' },
+  { filter: 'license', sends: 'no request at all unless the filter allows unsplash', precision: 'exact' },
+  { filter: 'safeSearch', sends: 'content_filter=high | content_filter=low', precision: 'exact' },
+];
 
 /** Unsplash photos; needs `UNSPLASH_ACCESS_KEY`. */
 export const unsplashSource: Source = {
@@ -30,7 +36,10 @@ export const unsplashSource: Source = {
   kinds: ['image'],
   keyVar: KEY_VAR,
   statesLicenses: true,
-  pushdown: [],
+  pushdown: PUSHDOWN,
+  // X-Ratelimit-Limit/-Remaining but no reset (the window is an hour); over the limit Unsplash
+  // answers 403 "Rate Limit Exceeded" (a bad key is a 401).
+  requests: { pageDelay: null, refusalStatuses: [403], quotaHeaders: { reset: 'absent', windowMs: 3_600_000 } },
   licensePolicy: `Everything on Unsplash is under the ${LICENSE} (${LICENSE_URL}); credit the photographer and Unsplash. Each downloaded photo is reported to Unsplash, as its API terms require.`,
   defaultOrigin: 'https://api.unsplash.com',
   search,
@@ -38,14 +47,17 @@ export const unsplashSource: Source = {
 };
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
-  if (request.kind !== 'image' || request.limit <= 0) return;
+  const filters = filtersOf(request);
+  if (request.kind !== 'image' || request.limit <= 0 || !licenseAllows(filters, 'unsplash')) return;
   const headers = authHeaders(context);
+  const requests = sourceRequests(unsplashSource, context);
   // One page size for the whole search: changing it between pages would shift the offsets.
   const perPage = Math.min(request.limit, MAX_PER_PAGE);
+  const filterParams = unsplashFilterParams(filters);
   let remaining = request.limit;
   for (let page = 1; remaining > 0; page++) {
-    const url = apiUrl(unsplashSource, context.config, ENDPOINT, { query: request.query, page, per_page: perPage });
-    const { data } = await meteredGetJson('unsplash', context, url, { headers, meter: METER });
+    const url = apiUrl(unsplashSource, context.config, ENDPOINT, { query: request.query, page, per_page: perPage, ...filterParams });
+    const { data } = await requests.json(url, headers);
     const body = asRecord(data);
     const results: unknown = body?.results;
     if (body === undefined || !Array.isArray(results)) throw parserOutdated('unsplash', ENDPOINT, 'results[] array');
@@ -58,6 +70,12 @@ async function* search(request: SearchRequest, context: SourceContext): AsyncGen
     const totalPages = num(body.total_pages);
     if (results.length < perPage || totalPages === null || page >= totalPages) return;
   }
+}
+
+/** `orientation` and `content_filter` (Unsplash's own default is `low`). */
+function unsplashFilterParams(filters: Filters): Record<string, string> {
+  const orientation = filters.orientation === null ? {} : { orientation: ORIENTATIONS[filters.orientation] };
+  return { ...orientation, content_filter: filters.safeSearch ? 'high' : 'low' };
 }
 
 /**
@@ -73,7 +91,7 @@ async function notifyDownloaded(candidate: Candidate, context: SourceContext): P
       context: { source: 'unsplash', url: candidate.url },
     });
   }
-  await meteredGetJson('unsplash', context, location, { headers: authHeaders(context), meter: METER });
+  await sourceRequests(unsplashSource, context).json(location, authHeaders(context));
 }
 
 function authHeaders(context: SourceContext): Record<string, string> {
@@ -111,6 +129,7 @@ function photoCandidate(photo: JsonRecord, config: Config): Candidate | null {
     authorUrl: withReferral(httpUrl(asRecord(user?.links)?.html)),
     license: LICENSE,
     licenseUrl: LICENSE_URL,
+    licenseCode: 'unsplash',
     sourceData: { downloadLocation },
   };
 }

@@ -2,8 +2,9 @@
  * Reading Wikimedia Commons `action=query` answers: the result pages in search order (both
  * formatversions), the continuation to echo, and one Candidate per file page.
  */
-import type { Candidate } from '../domain.js';
+import type { Candidate, LicenseCode } from '../domain.js';
 import { TrawlError } from '../errors.js';
+import { licenseCode, licenseCodeOfUrl } from './license-codes.js';
 import { asRecord, dimension, httpUrl, type JsonRecord, num, parserOutdated, records, str } from './parse.js';
 import { firstLinkHref, stripHtml } from './text.js';
 
@@ -82,7 +83,19 @@ export function pageCandidate(page: JsonRecord, kind: 'image' | 'video'): Candid
     authorUrl: artist === null ? null : httpUrl(firstLinkHref(artist), pageUrl ?? COMMONS_BASE),
     license: metaText(meta, 'LicenseShortName'),
     licenseUrl: httpUrl(metaText(meta, 'LicenseUrl'), COMMONS_BASE),
+    licenseCode: commonsLicenseCode(meta),
   };
+}
+
+/**
+ * The licence code the file's metadata states unambiguously: from the template code (`License`:
+ * `cc-by-sa-4.0`, `pd`), the short name (`CC BY-SA 4.0`, `Public domain`) and the licence URL.
+ * Null when none of them names a licence with a code (GFDL, "Attribution") or when they disagree.
+ */
+export function commonsLicenseCode(meta: JsonRecord | undefined): LicenseCode | null {
+  const stated = [licenseCode(metaText(meta, 'License')), licenseCode(metaText(meta, 'LicenseShortName')), licenseCodeOfUrl(metaText(meta, 'LicenseUrl'))];
+  const codes = new Set(stated.filter((code): code is LicenseCode => code !== null));
+  return codes.size === 1 ? ([...codes][0] ?? null) : null;
 }
 
 /** formatversion 2 flags with `true`, formatversion 1 with `""`. */

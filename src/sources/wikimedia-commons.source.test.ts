@@ -121,6 +121,7 @@ describe('wikimedia commons images', () => {
         authorUrl: 'https://commons.wikimedia.org/wiki/User:Fg2',
         license: 'Public domain',
         licenseUrl: null,
+        licenseCode: 'pdm',
         width: 2125,
         height: 1489,
       },
@@ -134,6 +135,7 @@ describe('wikimedia commons images', () => {
         authorUrl: 'https://www.flickr.com/people/jane?x=1&y=2',
         license: 'CC BY-SA 4.0',
         licenseUrl: 'https://creativecommons.org/licenses/by-sa/4.0',
+        licenseCode: 'cc-by-sa',
         width: 4000,
         height: 3000,
       },
@@ -313,6 +315,7 @@ describe('wikimedia commons videos', () => {
       authorUrl: null,
       license: 'CC BY 3.0',
       licenseUrl: 'https://creativecommons.org/licenses/by/3.0',
+      licenseCode: 'cc-by',
     });
   });
 });

@@ -13,7 +13,7 @@ import { type JobInput, buildJobRequest } from '../../src/services/job-request.j
 import { type JobReport, buildReport } from '../../src/services/report.js';
 import { type Runtime, openRuntime } from '../../src/services/runtime.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/sim/simulator.js';
-import { SOURCES } from '../../src/sources/registry.js';
+import { SOURCE_LIST } from '../../src/sources/registry.js';
 import type { Source } from '../../src/sources/source.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -56,7 +56,7 @@ export async function runEngine(
   options: { env?: Record<string, string>; cancelAfterMs?: number; onRuntime?: (r: Runtime) => void; sources?: readonly Source[] } = {},
 ): Promise<EngineRun> {
   const config = loadConfig({ env: { ...h.env, ...options.env }, cwd: h.cwd });
-  const registry = options.sources ?? SOURCES;
+  const registry = options.sources ?? SOURCE_LIST;
   const request = buildJobRequest({ outDir: path.join(h.cwd, 'downloads'), ...input }, config, registry);
   const runtime = await openRuntime(config, { sources: registry });
   options.onRuntime?.(runtime);

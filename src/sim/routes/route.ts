@@ -1,5 +1,6 @@
 /** The contract every simulated source implements: one file per source, registered in registry.ts. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SourceId } from '../../domain.js';
 import type { MediaLibrary } from '../media.js';
 import type { Payload } from '../payload.js';
 import type { SimSettings } from '../settings.js';
@@ -16,7 +17,7 @@ export interface RouteRequest {
 /** One simulated source's API, built per simulator (it may keep counters, e.g. rate-limit headers). */
 export interface SourceRoute {
   /** The source id, as in CONTRACT.md (`pexels`, `wikimedia_commons`, …). */
-  readonly source: string;
+  readonly source: SourceId;
   /** Env lines besides `TRAWL_ORIGIN_<SOURCE>` a user needs (API keys). */
   readonly env: Readonly<Record<string, string>>;
   /** Whether this route answers the request (same paths as the real service; sources sharing a
@@ -34,6 +35,6 @@ export interface RouteDeps {
 
 /** A registered route: its source id (known without building it) and its factory. */
 export interface RouteModule {
-  readonly source: string;
+  readonly source: SourceId;
   create(deps: RouteDeps): SourceRoute;
 }

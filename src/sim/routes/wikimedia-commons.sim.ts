@@ -73,7 +73,8 @@ function fileQuery(params: URLSearchParams): FileQuery {
   const width = Number(params.get('iiurlwidth') ?? params.get('viurlwidth') ?? NaN);
   return {
     kind: /\b(filetype:video|filemime:video\/)/i.test(search) ? 'video' : 'bitmap',
-    words: search.replace(/\b(filetype|filemime):\S+/gi, ' ').replace(/\s+/g, ' ').trim(),
+    // Search keywords narrow the results on the real service; here they are not words of the query.
+    words: search.replace(/\b(filetype|filemime|filew|fileh|filewidth|fileheight):\S+/gi, ' ').replace(/\s+/g, ' ').trim(),
     props: new Set([...(list('prop') ?? [])].map((p) => p.toLowerCase())),
     imageProps: list('iiprop', DEFAULT_INFO_PROPS) ?? new Set(),
     videoProps: list('viprop', DEFAULT_INFO_PROPS) ?? new Set(),
