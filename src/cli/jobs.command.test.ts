@@ -7,7 +7,7 @@ import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite.store.
 import type { CliIo } from './io.js';
 import { runCli } from './main.js';
 
-const run = (source: SourceRun['source'], patch: Partial<SourceRun> = {}): SourceRun => ({ source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null, ...patch });
+const run = (source: SourceRun['source'], patch: Partial<SourceRun> = {}): SourceRun => ({ source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, filtered: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null, ...patch });
 const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
 
 describe('trawl jobs and trawl doctor', () => {
