@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
 import { TrawlError } from '../errors.js';
+import type { FilterInput } from '../filters/parse.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
 import { SOURCES } from '../sources/registry.js';
@@ -17,6 +18,12 @@ interface FetchFlags {
   sourceTimeout?: string;
   jobTimeout?: string;
   maxConcurrentSources?: string;
+  minWidth?: string;
+  minHeight?: string;
+  orientation?: string;
+  license?: string;
+  safeSearch?: string;
+  format?: string;
 }
 
 /** CLI names for the fields a job request validates, so errors name the flag the user typed. */
@@ -27,6 +34,13 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   limit: '--limit',
   outDir: '--out',
   maxConcurrentSources: '--max-concurrent-sources',
+  filters: 'filter flags',
+  'filters.minWidth': '--min-width',
+  'filters.minHeight': '--min-height',
+  'filters.orientation': '--orientation',
+  'filters.license': '--license',
+  'filters.safeSearch': '--safe-search',
+  'filters.format': '--format',
 };
 
 /** `trawl fetch <query>`: runs one job in this process and reports it. */
@@ -44,6 +58,12 @@ export function registerFetch(program: Command, io: CliIo): void {
     .option('--source-timeout <duration>', 'per source: all its searches and downloads')
     .option('--job-timeout <duration>', 'per job: everything')
     .option('--max-concurrent-sources <n>', 'sources running at once')
+    .option('--min-width <px>', 'only files at least this many pixels wide')
+    .option('--min-height <px>', 'only files at least this many pixels high')
+    .option('--orientation <shape>', 'landscape, portrait or square (sides within 5 % of each other)')
+    .option('--license <list>', 'licence codes (cc0, cc-by, pexels, …) or groups: open, commercial, modify')
+    .option('--safe-search <on|off>', 'ask sources to leave out explicit results (default: on)')
+    .option('--format <list>', 'image types: jpeg, png, webp, gif, avif (videos are not constrained)')
     .action(async (query: string, flags: FetchFlags) => {
       io.exitCode = await fetchCommand(query, flags, io);
     });
@@ -57,7 +77,7 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
   const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
   const request = asUsage(() =>
-    buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out }, config, SOURCES),
+    buildJobRequest({ query, sources: flags.sources, type: flags.type, limit: flags.limit, outDir: flags.out, filters: filterFlags(flags) }, config, SOURCES),
   );
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,
@@ -87,6 +107,12 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   }
 }
 
+/** The filter flags as a job input's `filters` (absent flags are no constraint). */
+function filterFlags(flags: FetchFlags): FilterInput {
+  const { minWidth, minHeight, orientation, license, safeSearch, format } = flags;
+  return { minWidth, minHeight, orientation, license, safeSearch, format };
+}
+
 /** Re-throws a bad job input as a usage error naming the CLI flag. */
 function asUsage<T>(fn: () => T): T {
   try {
@@ -95,7 +121,7 @@ function asUsage<T>(fn: () => T): T {
     if (err instanceof TrawlError && err.code === 'TRAWL_BAD_INPUT') {
       const field = typeof err.context.field === 'string' ? err.context.field : '';
       const flag = FLAG_FOR_FIELD[field] ?? field;
-      throw new UsageError(err.message.replace(new RegExp(`^${field}:`), `${flag}:`));
+      throw new UsageError(err.message.startsWith(`${field}:`) ? `${flag}:${err.message.slice(field.length + 1)}` : err.message);
     }
     throw err;
   }
