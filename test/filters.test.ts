@@ -116,14 +116,16 @@ describe('licences', () => {
 
   it('keeps the candidates whose licence code is in the list; one with another code or none is never requested', async () => {
     const codes = ['cc0', 'cc-by-nc', null, 'cc-by-sa'] as const;
+    const page = codes.map((licenseCode, i): Candidate => ({
+      source: 'nasa', kind: 'image', url: `${h.sim.url}/media/nasa/licensed-${i + 1}.png`, pageUrl: null, title: `licensed ${i + 1}`,
+      author: null, authorUrl: null, license: licenseCode, licenseUrl: null, licenseCode, width: null, height: null,
+    }));
     const stating: Source = {
       ...(SOURCES.find((s) => s.id === 'nasa') as Source),
       statesLicenses: true,
+      // One page, as a source whose service states a licence per item would give it.
       async *search() {
-        yield codes.map((licenseCode, i): Candidate => ({
-          source: 'nasa', kind: 'image', url: `${h.sim.url}/media/nasa/licensed-${i + 1}.png`, pageUrl: null, title: `licensed ${i + 1}`,
-          author: null, authorUrl: null, license: licenseCode, licenseUrl: null, licenseCode, width: null, height: null,
-        }));
+        for await (const candidates of [page]) yield candidates;
       },
     };
     const { report } = await runEngine(h, { query: 'cats', sources: 'nasa', filters: { license: 'commercial' } }, { sources: [stating] });
