@@ -125,7 +125,7 @@ describe('licences', () => {
       statesLicenses: true,
       // One page, as a source whose service states a licence per item would give it.
       async *search() {
-        for await (const candidates of [page]) yield candidates;
+        yield await Promise.resolve(page);
       },
     };
     const { report } = await runEngine(h, { query: 'cats', sources: 'nasa', filters: { license: 'commercial' } }, { sources: [stating] });
