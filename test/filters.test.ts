@@ -101,6 +101,20 @@ describe('checked on the real file', () => {
   });
 });
 
+describe('a large file that fails a filter', () => {
+  it('is dropped from its first bytes: a 190 MiB body is not read to its end', async () => {
+    const size = 190 * 1024 * 1024;
+    h.sim.setFaults([{ target: 'openverse:media', fault: 'oversized', size }]);
+    const { report } = await runEngine(h, { query: 'cats', sources: 'openverse', limit: 2, filters: { format: 'webp' } });
+    expect(report.sources[0]).toMatchObject({ status: 'done', found: 2, downloaded: 0, failed: 0, filtered: 2 });
+    await h.sim.waitForClosed((r) => r.fault === 'oversized', 10_000);
+    const sent = h.sim.requests().filter((r) => r.fault === 'oversized').map((r) => r.bytesSent);
+    expect(sent).toHaveLength(2);
+    for (const bytes of sent) expect(bytes).toBeLessThan(size / 8);
+    expect(await leftoverTempFiles(h.cwd)).toEqual([]);
+  });
+});
+
 describe('licences', () => {
   it('skips the sources that state no licences, with the reason, without searching them', async () => {
     const { report } = await runEngine(h, { query: 'cats', sources: 'google_images,bing_images,duckduckgo_images,openverse', limit: 3, filters: { license: 'commercial' } });
