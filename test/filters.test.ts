@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Candidate, SourceRun } from '../src/domain.js';
+import type { Candidate } from '../src/domain.js';
 import { orientationOf } from '../src/filters/filters.js';
 import type { JobReport } from '../src/services/report.js';
 import { SOURCES } from '../src/sources/registry.js';
@@ -26,7 +26,7 @@ const outDir = (): string => path.join(h.cwd, 'downloads');
 const mediaRequests = (source: string): string[] => h.sim.requests().filter((r) => r.target === 'media' && r.source === source).map((r) => r.path);
 
 /** CONTRACT.md: for a run that ends `done`, every candidate is counted once. */
-function expectAccounted(run: Pick<SourceRun, 'status' | 'found' | 'downloaded' | 'failed' | 'filtered' | 'duplicates'> | undefined): void {
+function expectAccounted(run: JobReport['sources'][number] | undefined): void {
   expect(run?.status).toBe('done');
   expect(run?.found).toBe((run?.downloaded ?? 0) + (run?.failed ?? 0) + (run?.filtered ?? 0) + (run?.duplicates ?? 0));
 }
