@@ -96,9 +96,7 @@ export interface Candidate {
 }
 
 /** A downloaded, verified media file and its metadata. */
-export interface Item extends Omit<Candidate, 'sourceData' | 'licenseCode'> {
-  /** The candidate's licence code; absent on items read back from the database, which has no column for it. */
-  licenseCode?: LicenseCode | null;
+export interface Item extends Omit<Candidate, 'sourceData'> {
   id: string;
   jobId: string;
   /** Where the file is: relative to the current directory or absolute. */
@@ -127,6 +125,8 @@ export interface SourceRun {
   failed: number;
   /** Candidates whose bytes were already saved in this job (stored once). */
   duplicates: number;
+  /** Candidates that did not meet the job's filters: never downloaded, or downloaded and discarded. */
+  filtered: number;
   startedAt: string | null;
   finishedAt: string | null;
   elapsedMs: number | null;
@@ -137,7 +137,7 @@ export interface SourceRun {
 
 /** A source run as it starts: pending, nothing counted. */
 export function pendingRun(source: SourceId): SourceRun {
-  return { source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
+  return { source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, filtered: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
 }
 
 /** What a user asks for: validated, with budgets in ms. */
@@ -150,6 +150,8 @@ export interface JobRequest {
   outDir: string;
   budgets: { requestMs: number; sourceMs: number; jobMs: number };
   maxConcurrentSources: number;
+  /** What every saved file must meet (NO_FILTERS when the user set none). */
+  filters: Filters;
 }
 
 /** A job as stored and as returned by the API (without its items). */
@@ -161,6 +163,7 @@ export interface Job {
   outDir: string;
   status: JobStatus;
   budgets: { requestMs: number; sourceMs: number; jobMs: number };
+  filters: Filters;
   sources: SourceRun[];
   downloaded: number;
   images: number;

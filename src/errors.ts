@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   TRAWL_TRUNCATED: { summary: 'the body ended before its Content-Length', retryable: true },
   TRAWL_NOT_MEDIA: { summary: 'the bytes are not an image, video or audio file (e.g. an HTML error page)', retryable: false },
   TRAWL_PIXEL_LIMIT: { summary: 'the image header claims more pixels than allowed (decompression bomb)', retryable: false },
+  TRAWL_FILTERED: { summary: "the file (or every candidate of a source) does not meet the job's filters: discarded and counted `filtered`, never `failed`", retryable: false },
   TRAWL_DISK: { summary: 'the file could not be written (disk full, permissions)', retryable: false },
   // sources
   TRAWL_NOT_CONFIGURED: { summary: 'the source needs an API key that is not set', retryable: false },

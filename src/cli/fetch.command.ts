@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
 import { TrawlError } from '../errors.js';
+import type { FilterInput } from '../filters/parse.js';
 import { buildJobRequest } from '../services/job-request.js';
 import { buildReport, exitCodeFor } from '../services/report.js';
 import { SOURCE_LIST } from '../sources/registry.js';
@@ -21,6 +22,12 @@ interface FetchFlags {
   sourceTimeout?: string;
   jobTimeout?: string;
   maxConcurrentSources?: string;
+  minWidth?: string;
+  minHeight?: string;
+  orientation?: string;
+  license?: string;
+  safeSearch?: string;
+  format?: string;
 }
 
 /** CLI names for the fields a job request validates, so errors name the flag the user typed. */
@@ -31,6 +38,13 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   limit: '--limit',
   outDir: '--out',
   maxConcurrentSources: '--max-concurrent-sources',
+  filters: 'filter flags',
+  'filters.minWidth': '--min-width',
+  'filters.minHeight': '--min-height',
+  'filters.orientation': '--orientation',
+  'filters.license': '--license',
+  'filters.safeSearch': '--safe-search',
+  'filters.format': '--format',
 };
 
 /** `trawl fetch <query>`: runs one job in this process and reports it. */
@@ -48,6 +62,12 @@ export function registerFetch(program: Command, io: CliIo): void {
     .option('--source-timeout <duration>', 'per source: all its searches and downloads')
     .option('--job-timeout <duration>', 'per job: everything')
     .option('--max-concurrent-sources <n>', 'sources running at once')
+    .option('--min-width <px>', 'only files at least this many pixels wide')
+    .option('--min-height <px>', 'only files at least this many pixels high')
+    .option('--orientation <shape>', 'landscape, portrait or square (sides within 5 % of each other)')
+    .option('--license <list>', 'licence codes (cc0, cc-by, pexels, …) or groups: open, commercial, modify')
+    .option('--safe-search <on|off>', 'ask sources to leave out explicit results (default: on)')
+    .option('--format <list>', 'image types: jpeg, png, webp, gif, avif (videos are not constrained)')
     .addHelpText('after', fetchHelpText(SOURCE_LIST))
     .action(async (query: string, flags: FetchFlags) => {
       io.exitCode = await fetchCommand(query, flags, io);
@@ -62,7 +82,7 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
   const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
   const request = asUsage(() =>
-    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out }, config, SOURCE_LIST),
+    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out, filters: filterFlags(flags) }, config, SOURCE_LIST),
   );
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,
@@ -101,6 +121,12 @@ function mediaType(type: string | undefined): string | undefined {
   return type === 'images' ? 'image' : type === 'videos' ? 'video' : type;
 }
 
+/** The filter flags as a job input's `filters` (absent flags are no constraint). */
+function filterFlags(flags: FetchFlags): FilterInput {
+  const { minWidth, minHeight, orientation, license, safeSearch, format } = flags;
+  return { minWidth, minHeight, orientation, license, safeSearch, format };
+}
+
 /** Re-throws a bad job input as a usage error naming the CLI flag. */
 function asUsage<T>(fn: () => T): T {
   try {
@@ -109,7 +135,7 @@ function asUsage<T>(fn: () => T): T {
     if (err instanceof TrawlError && err.code === 'TRAWL_BAD_INPUT') {
       const field = typeof err.context.field === 'string' ? err.context.field : '';
       const flag = FLAG_FOR_FIELD[field] ?? field;
-      throw new UsageError(err.message.replace(new RegExp(`^${field}:`), `${flag}:`));
+      throw new UsageError(err.message.startsWith(`${field}:`) ? `${flag}:${err.message.slice(field.length + 1)}` : err.message);
     }
     throw err;
   }

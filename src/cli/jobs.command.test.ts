@@ -7,7 +7,7 @@ import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite.store.
 import type { CliIo } from './io.js';
 import { runCli } from './main.js';
 
-const run = (source: SourceRun['source'], patch: Partial<SourceRun> = {}): SourceRun => ({ source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null, ...patch });
+const run = (source: SourceRun['source'], patch: Partial<SourceRun> = {}): SourceRun => ({ source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, filtered: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null, ...patch });
 const ago = (ms: number): string => new Date(Date.now() - ms).toISOString();
 
 describe('trawl jobs and trawl doctor', () => {
@@ -60,6 +60,14 @@ describe('trawl jobs and trawl doctor', () => {
     const recent = await cli(['jobs', 'list', '--since', '1h', '--status', 'queued,running', '--json']);
     expect((JSON.parse(recent.out) as Array<{ id: string }>).map((j) => j.id)).toEqual(['new-running', 'new-queued']);
     expect((await cli(['jobs', 'list', '--limit', '1'])).out).toContain('1 job\n');
+  });
+
+  it('shows a job\'s filters and each source\'s filtered count', async () => {
+    const filters = { minWidth: 1920, minHeight: null, orientation: 'landscape', license: ['cc0', 'cc-by'], safeSearch: false, format: null } as const;
+    await store.createJob({ id: 'jf', query: 'lakes', type: 'image', limit: 2, outDir: path.join(cwd, 'out'), budgets: { requestMs: 1000, sourceMs: 2000, jobMs: 3000 }, filters, sources: [run('pexels', { status: 'done', found: 5, downloaded: 1, filtered: 4 })], createdAt: ago(1000) });
+    const shown = await cli(['jobs', 'show', 'jf']);
+    expect(shown.out).toContain('filters:  min width 1920, landscape, licence cc0|cc-by, safe search off');
+    expect(shown.out).toMatch(/pexels\s+done: 5 found, 1 saved, 0 failed, 4 filtered/);
   });
 
   it('refuses bad list flags with exit 2, naming the flag', async () => {

@@ -1,6 +1,7 @@
 /** Plain-text views of the `trawl jobs` results, for people (the `--json` forms print the data as is). */
 import { formatDuration } from '../config/units.js';
 import type { Job } from '../domain.js';
+import { describeFilters } from '../filters/filters.js';
 import type { LogLine } from '../logging/log-reader.js';
 import type { CancelResult, JobDetails } from '../services/job-admin.js';
 import type { ReapReport } from '../services/reaper.js';
@@ -43,6 +44,7 @@ export function renderJobDetails(details: JobDetails, now: Date): string {
     `times:    created ${clock(job.createdAt)}, started ${clock(job.startedAt)}, finished ${clock(job.finishedAt)}${job.elapsedMs === null ? '' : `, took ${formatDuration(job.elapsedMs)}`}`,
     `worker:   ${job.worker ?? '-'}${job.heartbeatAt ? `, last heartbeat ${clock(job.heartbeatAt)} (${since(job.heartbeatAt, now)})` : ''}`,
     `counts:   ${job.downloaded} saved (${job.images} images, ${job.videos} videos), ${job.failed} failed`,
+    `filters:  ${describeFilters(job.filters) || 'none'}`,
     `out dir:  ${job.outDir}`,
     '',
     'sources:',

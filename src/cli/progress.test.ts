@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, SourceRun } from '../domain.js';
+import { type Job, NO_FILTERS, type SourceRun } from '../domain.js';
 import { EventBus } from '../engine/events.js';
 import { showProgress } from './progress.js';
 
 const run = (patch: Partial<SourceRun> = {}): SourceRun => ({
-  source: 'openverse', status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0,
+  source: 'openverse', status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, filtered: 0,
   startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null, ...patch,
 });
 const job = (patch: Partial<Job> = {}): Job => ({
   id: 'j1', query: 'cats', type: 'image', limit: 5, outDir: 'downloads', status: 'running',
-  budgets: { requestMs: 10_000, sourceMs: 30_000, jobMs: 300_000 }, sources: [run()],
+  budgets: { requestMs: 10_000, sourceMs: 30_000, jobMs: 300_000 }, filters: NO_FILTERS, sources: [run()],
   downloaded: 0, images: 0, videos: 0, failed: 0, createdAt: '', startedAt: null, finishedAt: null,
   elapsedMs: null, error: null, worker: null, heartbeatAt: null, ...patch,
 });

@@ -47,9 +47,9 @@ function plainLine(event: JobEvent): string | undefined {
   }
 }
 
-/** `done: 20 found, 18 saved, 2 failed in 5.1s` (with the error when there is one). */
+/** `done: 20 found, 15 saved, 2 failed, 3 filtered in 5.1s` (with the error when there is one). */
 export function describeRun(run: SourceRun): string {
-  const counts = `${run.found} found, ${run.downloaded} saved, ${run.failed} failed${run.duplicates ? `, ${run.duplicates} duplicates` : ''}`;
+  const counts = `${run.found} found, ${run.downloaded} saved, ${run.failed} failed${run.filtered ? `, ${run.filtered} filtered` : ''}${run.duplicates ? `, ${run.duplicates} duplicates` : ''}`;
   const time = run.elapsedMs === null ? '' : ` in ${formatDuration(run.elapsedMs)}`;
   const why = run.error ? ` — ${run.error.code}: ${run.error.message}` : '';
   return `${run.status}: ${counts}${time}${why}`;

@@ -3,6 +3,7 @@ import { mkdtemp, open, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Filters, NO_FILTERS } from '../domain.js';
 import { type ErrorCode, TrawlError } from '../errors.js';
 import { type SaveOptions, saveResponse } from './downloader.js';
 import { type FakeResponse, fakeResponse, jpeg, mp4, mp4Header, png, responseOf, webm } from './test-media.test-helper.js';
@@ -174,6 +175,43 @@ describe('saveResponse: refusals leave nothing behind', () => {
     const err = await failure(save(response, { maxFileSize: 20_000 }), 'TRAWL_TOO_LARGE');
     expect(err.message).toContain('TRAWL_MAX_FILE_SIZE');
     expect(response.pulled).toBe(21);
+    expect(await filesLeft()).toEqual([]);
+  });
+});
+
+describe('saveResponse: filters', () => {
+  const filters = (patch: Partial<Filters>): Filters => ({ ...NO_FILTERS, ...patch });
+
+  it('refuses an image whose header is too small before reading the rest of a 200 MiB body, and leaves nothing', async () => {
+    function* huge(): Generator<Uint8Array> {
+      yield png(300, 200, { pixels: false, idatBytes: 5000 });
+      for (let i = 0; i < 3200; i++) yield Buffer.alloc(64 * 1024, i);
+    }
+    const response = fakeResponse(huge(), { contentLength: 200 * 1024 * 1024 + 5057 });
+    const err = await failure(save(response, { maxFileSize: 300 * 1024 * 1024, filters: filters({ minWidth: 1000 }) }), 'TRAWL_FILTERED');
+    expect(err.message).toBe('the file is 300 px wide, less than the minimum width of 1000');
+    expect(response.pulled).toBe(1);
+    expect(response.discarded).toBe(true);
+    expect(await filesLeft()).toEqual([]);
+  });
+
+  it('refuses the wrong orientation and a format not in the list; keeps what meets them all', async () => {
+    await failure(save(responseOf(png(40, 30)), { filters: filters({ orientation: 'portrait' }) }), 'TRAWL_FILTERED');
+    const format = await failure(save(responseOf(png(40, 30)), { filters: filters({ format: ['jpeg', 'webp'] }) }), 'TRAWL_FILTERED');
+    expect(format.message).toBe('the file is png, not jpeg or webp');
+    expect(await filesLeft()).toEqual([]);
+    const kept = await save(responseOf(png(40, 30)), { filters: filters({ minWidth: 40, minHeight: 30, orientation: 'landscape', format: ['png'] }) });
+    expect(kept).toMatchObject({ width: 40, height: 30 });
+    expect(await filesLeft()).toEqual([kept.relativePath]);
+  });
+
+  it('lets a video through a format list, which names image types only', async () => {
+    const video = await save(responseOf(mp4()), { filters: filters({ format: ['jpeg'], minWidth: 4000 }) });
+    expect(video.kind).toBe('video');
+  });
+
+  it('checks a JPEG whose size shows up only past the 64 KiB head once the file is in', async () => {
+    await failure(save(responseOf(jpeg(640, 480, { exifBytes: 100 * 1024 })), { filters: filters({ minHeight: 600 }) }), 'TRAWL_FILTERED');
     expect(await filesLeft()).toEqual([]);
   });
 });

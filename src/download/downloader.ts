@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { formatBytes } from '../config/units.js';
-import type { MediaKind } from '../domain.js';
+import type { Filters, MediaKind } from '../domain.js';
 import { abortReason } from '../signal.js';
 import { TrawlError, toTrawlError } from '../errors.js';
 import type { HttpResponse } from '../net/http.js';
@@ -20,6 +20,11 @@ export interface SaveOptions {
   maxFileSize: number;
   /** Decompression-bomb guard: an image header claiming more pixels is rejected before the rest is read. */
   maxPixels: number;
+  /**
+   * What the file must meet (absent: nothing): its sniffed type and its header's size are checked
+   * as soon as they are known, and a file that fails is refused with TRAWL_FILTERED mid-stream.
+   */
+  filters?: Filters;
 }
 
 /** A verified media file in the library. */
@@ -48,7 +53,8 @@ export interface SavedFile {
  *
  * On any failure or abort the response is discarded (closing the socket), the temp file is
  * deleted, and the promise rejects with a TrawlError: the abort reason, the body's own network
- * error, TRAWL_NOT_MEDIA, TRAWL_PIXEL_LIMIT, TRAWL_TRUNCATED, TRAWL_TOO_LARGE or TRAWL_DISK.
+ * error, TRAWL_NOT_MEDIA, TRAWL_PIXEL_LIMIT, TRAWL_FILTERED (the file fails `filters`: refused
+ * from its header, before the rest of it is read), TRAWL_TRUNCATED, TRAWL_TOO_LARGE or TRAWL_DISK.
  * Nothing is left at the final name unless it is complete.
  */
 export async function saveResponse(response: HttpResponse, options: SaveOptions): Promise<SavedFile> {
@@ -59,7 +65,7 @@ export async function saveResponse(response: HttpResponse, options: SaveOptions)
     if (signal.aborted) throw abortReason(signal);
     checkDeclaredSize(response.contentLength, options.maxFileSize);
     temp = await createTempFile(dir);
-    const probe = new MediaProbe(options.maxPixels);
+    const probe = new MediaProbe(options.maxPixels, options.filters);
     const { bytes, sha256, ends } = await receiveBody(response, temp, probe, options);
     checkFinalSize(bytes, response.contentLength);
     const file = temp;

@@ -16,7 +16,7 @@ afterEach(async () => {
 function item(n: number): Item {
   return {
     id: `id-${n}`, jobId: 'job-1', source: 'pexels', kind: 'image', url: `http://127.0.0.1/${n}.png`, pageUrl: null, title: `t${n}`, author: null, authorUrl: null,
-    license: null, licenseUrl: null, width: 8, height: 8, bytes: n, sha256: 'ab'.repeat(32), contentType: 'image/png', path: `out/${n}.png`, createdAt: '2026-01-01T00:00:00.000Z',
+    license: null, licenseUrl: null, licenseCode: null, width: 8, height: 8, bytes: n, sha256: 'ab'.repeat(32), contentType: 'image/png', path: `out/${n}.png`, createdAt: '2026-01-01T00:00:00.000Z',
   };
 }
 

@@ -9,7 +9,7 @@ import type { Lease } from '../store/store.js';
 import { EventBus, type JobEvent } from './events.js';
 import { JobLease } from './job-lease.js';
 
-const run: SourceRun = { source: 'pexels', status: 'running', found: 1, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
+const run: SourceRun = { source: 'pexels', status: 'running', found: 1, downloaded: 0, failed: 0, duplicates: 0, filtered: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
 
 describe('JobLease', () => {
   let dir: string;

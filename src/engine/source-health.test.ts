@@ -21,6 +21,7 @@ function run(status: SourceRun['status'], patch: Partial<SourceRun> = {}): Sourc
     downloaded: failed ? 0 : 4,
     failed: 0,
     duplicates: 0,
+    filtered: 0,
     startedAt: new Date(T0).toISOString(),
     finishedAt: null,
     elapsedMs: 1200,

@@ -1,4 +1,4 @@
-import { type Candidate, type MediaKind, NO_FILTERS, type SourceRun } from '../domain.js';
+import type { Candidate, MediaKind, SourceRun } from '../domain.js';
 import { type ErrorCode, TrawlError, isTrawlError, toTrawlError } from '../errors.js';
 import { availability, type Source, type SourceContext } from '../sources/source.js';
 import { abortReason } from '../signal.js';
@@ -16,8 +16,9 @@ export function kindsFor(type: JobContext['request']['type'], source: Source): M
  * Runs one source inside a job: searches page by page under the source budget, starts a download
  * for each candidate as soon as it is found, waits for all of them, and settles the run's state.
  * Never throws: every outcome ends in `run` (done, failed, timed_out, skipped or cancelled). A
- * source whose circuit breaker is open is skipped with TRAWL_CIRCUIT_OPEN; every run that starts
- * is recorded in the source's health.
+ * source whose circuit breaker is open is skipped with TRAWL_CIRCUIT_OPEN, one that states no
+ * licences while the job filters on licence with TRAWL_FILTERED; every run that starts is
+ * recorded in the source's health.
  */
 export async function runSource(ctx: JobContext, source: Source, run: SourceRun): Promise<void> {
   const { deps, request } = ctx;
@@ -27,6 +28,9 @@ export async function runSource(ctx: JobContext, source: Source, run: SourceRun)
   const exhausted = deps.quotas.exhaustedUntil(source.id);
   if (exhausted) return skip(ctx, run, 'TRAWL_RATE_LIMITED', `${source.id}: quota exhausted until ${exhausted}`);
   if (kinds.length === 0) return skip(ctx, run, 'TRAWL_BAD_INPUT', `${source.id} offers no ${request.type}s`);
+  if (request.filters.license !== null && !source.statesLicenses) {
+    return skip(ctx, run, 'TRAWL_FILTERED', `${source.id} states no licences; a licence filter is set`);
+  }
   if (ctx.budget.aborted) return settleUnstarted(ctx, run);
   const admission = deps.health.admit(source.id);
   if (!admission.allowed) return skip(ctx, run, 'TRAWL_CIRCUIT_OPEN', admission.reason);
@@ -60,7 +64,7 @@ async function runAdmitted(ctx: JobContext, source: Source, run: SourceRun, kind
   try {
     for (const kind of kinds) {
       let taken = 0;
-      const pages = source.search({ query: request.query, kind, limit: request.limit, filters: NO_FILTERS }, sourceContext);
+      const pages = source.search({ query: request.query, kind, limit: request.limit, filters: request.filters }, sourceContext);
       for await (const page of pages) {
         for (const candidate of page.slice(0, request.limit - taken)) {
           taken++;
@@ -96,6 +100,9 @@ async function record(ctx: JobContext, run: SourceRun, candidate: Candidate, out
     case 'duplicate':
       run.duplicates++;
       break;
+    case 'filtered':
+      run.filtered++;
+      break;
     case 'failed': {
       run.failed++;
       const error = outcome.error.toJSON();
@@ -124,8 +131,10 @@ function progress(ctx: JobContext, run: SourceRun): void {
 }
 
 /**
- * Settles a run that ran: a budget or cancel decides first; then a failed search with nothing saved,
- * or every candidate failed, is `failed`; anything else is `done` (keeping a search error as a note).
+ * Settles a run that ran: a budget or cancel decides first; then a failed search that gave nothing
+ * usable, or every candidate failed, is `failed`; anything else is `done` (keeping a search error
+ * as a note). Filtered candidates are the source working: a filter that no candidate meets ends
+ * the run `done` with nothing downloaded, not `failed`.
  */
 function finish(run: SourceRun, started: number, error: TrawlError | undefined): void {
   run.finishedAt = new Date().toISOString();
@@ -133,8 +142,8 @@ function finish(run: SourceRun, started: number, error: TrawlError | undefined):
   run.error = error ? error.toJSON() : null;
   if (error && isTrawlError(error, 'TRAWL_SOURCE_TIMEOUT', 'TRAWL_JOB_TIMEOUT')) run.status = 'timed_out';
   else if (error && isTrawlError(error, 'TRAWL_CANCELLED')) run.status = 'cancelled';
-  else if (error && run.downloaded + run.duplicates === 0) run.status = 'failed';
-  else if (run.found > 0 && run.downloaded + run.duplicates === 0) {
+  else if (error && run.downloaded + run.duplicates + run.filtered === 0) run.status = 'failed';
+  else if (run.found > 0 && run.downloaded + run.duplicates + run.filtered === 0) {
     run.status = 'failed';
     run.error = { code: 'TRAWL_NO_RESULTS', message: `${run.source}: all ${run.found} candidates failed` };
   } else run.status = 'done';

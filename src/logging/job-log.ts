@@ -21,7 +21,7 @@ function writeLine(logger: TrawlLogger, config: Config, event: JobEvent): void {
     }
     case 'source.finished': {
       const { run, jobId } = event.data;
-      const fields = { jobId, source: run.source, status: run.status, found: run.found, downloaded: run.downloaded, failed: run.failed, duplicates: run.duplicates, elapsedMs: run.elapsedMs, budgetMs: run.budgetMs, error: run.error };
+      const fields = { jobId, source: run.source, status: run.status, found: run.found, downloaded: run.downloaded, failed: run.failed, duplicates: run.duplicates, filtered: run.filtered, elapsedMs: run.elapsedMs, budgetMs: run.budgetMs, error: run.error };
       if (run.status === 'timed_out' && run.error?.code === 'TRAWL_SOURCE_TIMEOUT') logger.warn(fields, 'TIMEOUT');
       logger.info(fields, 'SOURCE COMPLETED');
       return;

@@ -48,6 +48,19 @@ describe('bad job requests answer 400 naming the field, and store nothing', () =
     ['a server-side field', { query: 'cats', outDir: '/etc' }, 'outDir'],
     ['another server-side field', { query: 'cats', maxConcurrentSources: 3 }, 'maxConcurrentSources'],
     ['an array as body', ['cats'], 'body'],
+    ['filters as text', { query: 'cats', filters: 'big' }, 'filters'],
+    ['an unknown filter', { query: 'cats', filters: { colour: 'red' } }, 'filters.colour'],
+    ['a zero minimum width', { query: 'cats', filters: { minWidth: 0 } }, 'filters.minWidth'],
+    ['a minimum height as text', { query: 'cats', filters: { minHeight: '1080' } }, 'filters.minHeight'],
+    ['a huge minimum width', { query: 'cats', filters: { minWidth: 1_000_000 } }, 'filters.minWidth'],
+    ['an unknown orientation', { query: 'cats', filters: { orientation: 'round' } }, 'filters.orientation'],
+    ['an unknown licence code in a list', { query: 'cats', filters: { license: ['cc0', 'gpl'] } }, 'filters.license'],
+    ['an unknown licence in a comma text', { query: 'cats', filters: { license: 'commercial,free' } }, 'filters.license'],
+    ['an empty licence list', { query: 'cats', filters: { license: [] } }, 'filters.license'],
+    ['a licence as a number', { query: 'cats', filters: { license: 5 } }, 'filters.license'],
+    ['safe search as a word', { query: 'cats', filters: { safeSearch: 'maybe' } }, 'filters.safeSearch'],
+    ['safe search as a number', { query: 'cats', filters: { safeSearch: 0 } }, 'filters.safeSearch'],
+    ['an unknown format', { query: 'cats', filters: { format: 'jpeg,bmp' } }, 'filters.format'],
   ])('%s', async (_name, payload, field) => {
     expectBadInput(await app.inject({ method: 'POST', url: '/api/jobs', payload: payload as Record<string, unknown> }), field);
     expect(await bed.runtime.deps.store.listJobs()).toEqual([]);
@@ -60,7 +73,9 @@ describe('bad job requests answer 400 naming the field, and store nothing', () =
     const limit = expectBadInput(await app.inject({ method: 'POST', url: '/api/jobs', payload: { query: 'cats', limit: -1 } }), 'limit');
     expect(limit).toBe('limit: must be a whole number from 1 to 1000; got -1');
     const unknown = expectBadInput(await app.inject({ method: 'POST', url: '/api/jobs', payload: { query: 'cats', colour: 'red' } }), 'colour');
-    expect(unknown).toBe('colour: is not a known field; allowed: query, sources, type, limit, timeouts');
+    expect(unknown).toBe('colour: is not a known field; allowed: query, sources, type, limit, timeouts, filters');
+    const filter = expectBadInput(await app.inject({ method: 'POST', url: '/api/jobs', payload: { query: 'cats', filters: { license: 'cc0,free' } } }), 'filters.license');
+    expect(filter).toMatch(/unknown licence "free"; use licence codes \(cc0, .*\) or groups \(open, commercial, modify\)/);
   });
 
   it('refuses invalid JSON, an empty JSON body, no body, a non-JSON body and a too-large body', async () => {

@@ -34,6 +34,20 @@ describe('jobs', () => {
     expect(read.json()).toMatchObject({ status: 'completed', downloaded: 4, images: 4, worker: bed.runtime.deps.workerId });
   });
 
+  it('keeps a job\'s filters (groups expanded) and runs the queued job with them', async () => {
+    const filters = { minWidth: 5000, license: 'commercial', safeSearch: 'off', format: ['png', 'jpg'] };
+    const created = await post('/api/jobs', { query: 'red fox', sources: ['openverse'], limit: 2, filters });
+    expect(created.statusCode).toBe(201);
+    const expected = { minWidth: 5000, minHeight: null, orientation: null, license: ['cc0', 'pdm', 'cc-by', 'cc-by-sa', 'cc-by-nd', 'pexels', 'pixabay', 'unsplash'], safeSearch: false, format: ['jpeg', 'png'] };
+    expect(created.json<Job>().filters).toEqual(expected);
+    await waitForJob(bed, created.json<Job>().id, ['completed', 'failed', 'timed_out', 'cancelled']);
+    const read = (await get(`/api/jobs/${created.json<Job>().id}`)).json<Job>();
+    expect(read.filters).toEqual(expected);
+    // Every candidate declares less than 5000 px: all filtered before any download, and the source is done.
+    expect(read).toMatchObject({ status: 'completed', downloaded: 0, sources: [{ source: 'openverse', status: 'done', found: 2, downloaded: 0, failed: 0, filtered: 2 }] });
+    expect(bed.sim.requests().filter((r) => r.target === 'media')).toEqual([]);
+  });
+
   it('lists jobs newest first, filtered by status and limited', async () => {
     const ids: string[] = [];
     // Newest is by creation time, in milliseconds: keep the jobs apart.

@@ -5,7 +5,9 @@
  * A property's `description` says what a valid value is ("a whole number from 1 to 1000"): bad
  * input answers read `limit: must be <description>; got -1`.
  */
-import { JOB_STATUSES, NO_FILTERS, SOURCE_IDS, SOURCE_RUN_STATUSES } from '../domain.js';
+import { IMAGE_FORMATS, JOB_STATUSES, LICENSE_CODES, NO_FILTERS, ORIENTATIONS, SOURCE_IDS, SOURCE_RUN_STATUSES } from '../domain.js';
+import { LICENSE_GROUPS } from '../filters/filters.js';
+import { FILTER_FIELDS, MAX_MIN_SIDE } from '../filters/parse.js';
 import { MAX_LIMIT, MAX_QUERY_LENGTH } from '../services/job-request.js';
 import { MAX_JOB_LIST_LIMIT } from '../store/queries.js';
 
@@ -40,13 +42,28 @@ export const sourceRunSchema = {
     downloaded: count,
     failed: count,
     duplicates: count,
+    filtered: count,
     startedAt: nullableText,
     finishedAt: nullableText,
     elapsedMs: nullableCount,
     budgetMs: nullableCount,
     error: nullableErrorInfo,
   },
-  required: ['source', 'status', 'found', 'downloaded', 'failed', 'duplicates', 'startedAt', 'finishedAt', 'elapsedMs', 'budgetMs', 'error'],
+  required: ['source', 'status', 'found', 'downloaded', 'failed', 'duplicates', 'filtered', 'startedAt', 'finishedAt', 'elapsedMs', 'budgetMs', 'error'],
+} as const;
+
+/** A job's filters as stored and returned: `null` is no constraint, licence groups are expanded to codes. */
+export const filtersSchema = {
+  type: 'object',
+  properties: {
+    minWidth: nullableCount,
+    minHeight: nullableCount,
+    orientation: { type: ['string', 'null'], enum: [...ORIENTATIONS, null] },
+    license: { type: ['array', 'null'], items: { type: 'string', enum: LICENSE_CODES } },
+    safeSearch: { type: 'boolean' },
+    format: { type: ['array', 'null'], items: { type: 'string', enum: IMAGE_FORMATS } },
+  },
+  required: FILTER_FIELDS,
 } as const;
 
 /** A job with its source runs and counts. */
@@ -64,6 +81,7 @@ export const jobSchema = {
       properties: { requestMs: { type: 'integer' }, sourceMs: { type: 'integer' }, jobMs: { type: 'integer' } },
       required: ['requestMs', 'sourceMs', 'jobMs'],
     },
+    filters: filtersSchema,
     sources: { type: 'array', items: sourceRunSchema },
     downloaded: count,
     images: count,
@@ -77,7 +95,7 @@ export const jobSchema = {
     worker: nullableText,
     heartbeatAt: nullableText,
   },
-  required: ['id', 'query', 'type', 'limit', 'outDir', 'status', 'budgets', 'sources', 'downloaded', 'images', 'videos', 'failed', 'createdAt', 'startedAt', 'finishedAt', 'elapsedMs', 'error', 'worker', 'heartbeatAt'],
+  required: ['id', 'query', 'type', 'limit', 'outDir', 'status', 'budgets', 'filters', 'sources', 'downloaded', 'images', 'videos', 'failed', 'createdAt', 'startedAt', 'finishedAt', 'elapsedMs', 'error', 'worker', 'heartbeatAt'],
 } as const;
 
 /** A downloaded file with its metadata; `fileUrl` serves its bytes. */
@@ -95,6 +113,7 @@ export const itemSchema = {
     authorUrl: nullableText,
     license: nullableText,
     licenseUrl: nullableText,
+    licenseCode: { type: ['string', 'null'], enum: [...LICENSE_CODES, null], description: 'the licence as a code (null when the source states none)' },
     width: nullableCount,
     height: nullableCount,
     path: text,
@@ -104,7 +123,7 @@ export const itemSchema = {
     createdAt: text,
     fileUrl: text,
   },
-  required: ['id', 'jobId', 'source', 'kind', 'url', 'pageUrl', 'title', 'author', 'authorUrl', 'license', 'licenseUrl', 'width', 'height', 'path', 'bytes', 'sha256', 'contentType', 'createdAt', 'fileUrl'],
+  required: ['id', 'jobId', 'source', 'kind', 'url', 'pageUrl', 'title', 'author', 'authorUrl', 'license', 'licenseUrl', 'licenseCode', 'width', 'height', 'path', 'bytes', 'sha256', 'contentType', 'createdAt', 'fileUrl'],
 } as const;
 
 /** A candidate that could not be saved. */
@@ -183,10 +202,46 @@ const duration = {
   description: 'a duration like "30s", "500ms", "5m", "1h" or a number of seconds (at most 7 days)',
 } as const;
 
+const side = {
+  type: ['integer', 'null'],
+  minimum: 1,
+  maximum: MAX_MIN_SIDE,
+  description: `a whole number of pixels from 1 to ${MAX_MIN_SIDE}`,
+} as const;
+
+const LICENSE_WORDS = `licence codes (${LICENSE_CODES.join(', ')}) or groups (${Object.keys(LICENSE_GROUPS).join(', ')})`;
+
+/** `filters` of `POST /api/jobs`; the values are checked once more by the job request (codes, formats). */
+const filtersBodySchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: `an object with the fields ${FILTER_FIELDS.join(', ')}`,
+  properties: {
+    minWidth: side,
+    minHeight: side,
+    orientation: { type: ['string', 'null'], enum: [...ORIENTATIONS, null], description: `one of ${ORIENTATIONS.join(', ')}` },
+    license: {
+      type: ['string', 'array', 'null'],
+      maxLength: 500,
+      maxItems: 32,
+      items: { type: 'string', maxLength: 32, description: `one of the ${LICENSE_WORDS}` },
+      description: `a comma list or a list of ${LICENSE_WORDS}`,
+    },
+    safeSearch: { type: ['boolean', 'string'], enum: [true, false, 'on', 'off'], description: 'on or off (or true or false)' },
+    format: {
+      type: ['string', 'array', 'null'],
+      maxLength: 100,
+      maxItems: 8,
+      items: { type: 'string', maxLength: 8, description: `one of ${IMAGE_FORMATS.join(', ')}` },
+      description: `a comma list or a list of ${IMAGE_FORMATS.join(', ')}`,
+    },
+  },
+} as const;
+
 /** `POST /api/jobs`: no other fields; the server chooses where files go. */
 export const jobBodySchema = {
   type: 'object',
-  description: 'a JSON object with the fields query, sources, type, limit, timeouts',
+  description: 'a JSON object with the fields query, sources, type, limit, timeouts, filters',
   additionalProperties: false,
   required: ['query'],
   properties: {
@@ -206,6 +261,7 @@ export const jobBodySchema = {
       description: 'an object with request, source and job durations',
       properties: { request: duration, source: duration, job: duration },
     },
+    filters: filtersBodySchema,
   },
 } as const;
 
@@ -266,6 +322,7 @@ export const errorResponses = { '4xx': errorResponseSchema, '5xx': errorResponse
 export const NAMED_SCHEMAS: ReadonlyMap<object, string> = new Map<object, string>([
   [jobSchema, 'Job'],
   [sourceRunSchema, 'SourceRun'],
+  [filtersSchema, 'Filters'],
   [itemSchema, 'Item'],
   [failureSchema, 'Failure'],
   [sourceStatusSchema, 'SourceStatus'],

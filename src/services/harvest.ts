@@ -14,6 +14,7 @@ export async function submitJob(runtime: Runtime, request: JobRequest): Promise<
     limit: request.limit,
     outDir: request.outDir,
     budgets: request.budgets,
+    filters: request.filters,
     sources: request.sources.map(pendingRun),
     createdAt: new Date().toISOString(),
   });

@@ -212,5 +212,6 @@ function requestFor(job: Job, maxConcurrentSources: number): JobRequest {
     outDir: job.outDir,
     budgets: job.budgets,
     maxConcurrentSources,
+    filters: job.filters,
   };
 }

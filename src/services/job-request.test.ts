@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
+import { NO_FILTERS } from '../domain.js';
 import type { Source } from '../sources/source.js';
 import { buildJobRequest } from './job-request.js';
 
@@ -37,6 +38,12 @@ describe('buildJobRequest', () => {
     expect(request.budgets.sourceMs).toBe(10_000);
   });
 
+  it('carries the filters, none unless asked', () => {
+    expect(buildJobRequest({ query: 'cats' }, config, registry).filters).toEqual(NO_FILTERS);
+    const request = buildJobRequest({ query: 'cats', filters: { minWidth: '1920', orientation: 'landscape', license: 'cc0,cc-by' } }, config, registry);
+    expect(request.filters).toEqual({ ...NO_FILTERS, minWidth: 1920, orientation: 'landscape', license: ['cc0', 'cc-by'] });
+  });
+
   it.each([
     [{ query: '' }, 'query'],
     [{}, 'query'],
@@ -51,6 +58,8 @@ describe('buildJobRequest', () => {
     [{ query: 'cats', limit: 100_000 }, 'limit'],
     [{ query: 'cats', timeouts: { job: 'soon' } }, 'timeouts.job'],
     [{ query: 'cats', timeouts: { request: -3 } }, 'timeouts.request'],
+    [{ query: 'cats', filters: { minWidth: '0' } }, 'filters.minWidth'],
+    [{ query: 'cats', filters: { license: 'gpl' } }, 'filters.license'],
   ])('rejects %j naming %s', (input, field) => {
     let error: unknown;
     try {

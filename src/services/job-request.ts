@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import { parseDuration } from '../config/units.js';
 import { type JobRequest, type MediaType, type SourceId, isSourceId } from '../domain.js';
 import { TrawlError } from '../errors.js';
+import { parseFilters } from '../filters/parse.js';
 import { type Source, availability } from '../sources/source.js';
 
 /** A job as a user asks for it, before validation (CLI flags or an API body). */
@@ -13,6 +14,8 @@ export interface JobInput {
   outDir?: unknown;
   timeouts?: { request?: unknown; source?: unknown; job?: unknown };
   maxConcurrentSources?: unknown;
+  /** `{ minWidth, minHeight, orientation, license, safeSearch, format }` (see filters/parse.ts). */
+  filters?: unknown;
 }
 
 export const MAX_QUERY_LENGTH = 500;
@@ -37,6 +40,7 @@ export function buildJobRequest(input: JobInput, config: Config, registry: reado
       jobMs: parseBudget('timeouts.job', input.timeouts?.job, config.jobTimeoutMs),
     },
     maxConcurrentSources: parseWhole('maxConcurrentSources', input.maxConcurrentSources, config.maxConcurrentSources, 64),
+    filters: parseFilters(input.filters),
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ErrorInfo, Item, Job, JobStatus, SourceRun } from '../domain.js';
+import { type ErrorInfo, type Item, type Job, type JobStatus, NO_FILTERS, type SourceRun } from '../domain.js';
 import { EventBus } from '../engine/events.js';
 import { QuotaBook } from '../engine/quota-book.js';
 import { SourceHealthBook } from '../engine/source-health.js';
@@ -10,19 +10,19 @@ const noQuotaStore = { saveQuota: () => Promise.resolve(), listQuotas: () => Pro
 
 function sourceRun(source: SourceRun['source'], status: SourceRun['status'], elapsedMs: number | null, error: ErrorInfo | null = null): SourceRun {
   const started = elapsedMs !== null;
-  return { source, status, found: 3, downloaded: 1, failed: 0, duplicates: 0, startedAt: started ? '2030-01-01T00:00:00.000Z' : null, finishedAt: '2030-01-01T00:00:01.000Z', elapsedMs, budgetMs: 30_000, error };
+  return { source, status, found: 3, downloaded: 1, failed: 0, duplicates: 0, filtered: 0, startedAt: started ? '2030-01-01T00:00:00.000Z' : null, finishedAt: '2030-01-01T00:00:01.000Z', elapsedMs, budgetMs: 30_000, error };
 }
 
 function job(id: string, status: JobStatus, error: ErrorInfo | null = null): Job {
   return {
-    id, query: 'cats', type: 'image', limit: 3, outDir: 'out', status, budgets: { requestMs: 1, sourceMs: 1, jobMs: 1 }, sources: [],
+    id, query: 'cats', type: 'image', limit: 3, outDir: 'out', status, budgets: { requestMs: 1, sourceMs: 1, jobMs: 1 }, filters: NO_FILTERS, sources: [],
     downloaded: 0, images: 0, videos: 0, failed: 0, createdAt: '', startedAt: null, finishedAt: null, elapsedMs: null, error, worker: null, heartbeatAt: null,
   };
 }
 
 const item = (kind: Item['kind'], bytes: number): Item => ({
   id: 'i', jobId: 'j1', source: 'pexels', kind, url: 'http://127.0.0.1/a', pageUrl: null, title: null, author: null, authorUrl: null,
-  license: null, licenseUrl: null, width: null, height: null, path: 'a', bytes, sha256: '', contentType: 'image/png', createdAt: '',
+  license: null, licenseUrl: null, licenseCode: null, width: null, height: null, path: 'a', bytes, sha256: '', contentType: 'image/png', createdAt: '',
 });
 
 /** The value of one sample line, e.g. `trawl_jobs_total{status="completed"}`; undefined when absent. */

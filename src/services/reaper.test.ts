@@ -48,7 +48,7 @@ describe('reapStuckJobs', () => {
   it('fails only the jobs silent past TRAWL_STUCK_AFTER, saying who, when and where', async () => {
     const lease = await runningJob('stale', 'host:123:ab', 120_000, 41_000);
     await store.saveSourceRun('stale', { ...pendingRun('pexels'), status: 'running', startedAt: ago(100_000) }, lease);
-    await store.addItem({ id: 'kept', jobId: 'stale', source: 'pexels', kind: 'image', url: 'http://127.0.0.1/a.png', pageUrl: null, title: null, author: null, authorUrl: null, license: null, licenseUrl: null, width: 1, height: 1, path: 'a.png', bytes: 3, sha256: 'ef'.repeat(32), contentType: 'image/png', createdAt: ago(90_000) }, lease);
+    await store.addItem({ id: 'kept', jobId: 'stale', source: 'pexels', kind: 'image', url: 'http://127.0.0.1/a.png', pageUrl: null, title: null, author: null, authorUrl: null, license: null, licenseUrl: null, licenseCode: null, width: 1, height: 1, path: 'a.png', bytes: 3, sha256: 'ef'.repeat(32), contentType: 'image/png', createdAt: ago(90_000) }, lease);
     await runningJob('fresh', 'host:456:cd', 120_000, 5_000);
     await runningJob('silent-start', 'host:789:ef', 45_000, null);
     await store.createJob({ id: 'waiting', query: 'q', type: 'image', limit: 1, outDir: dir, budgets: { requestMs: 1, sourceMs: 1, jobMs: 1 }, sources: [], createdAt: ago(3_600_000) });

@@ -1,17 +1,19 @@
 import { publicItem } from '../download/manifest.js';
-import type { ErrorInfo, Item, ItemFailure, Job } from '../domain.js';
+import type { ErrorInfo, Filters, Item, ItemFailure, Job } from '../domain.js';
 import type { Store } from '../store/store.js';
 
 /** The `--json` report of CONTRACT.md: the job's outcome, its sources, items and failures. */
 export interface JobReport {
   id: string;
   query: string;
+  /** What every saved file had to meet (all null when the job set no filters). */
+  filters: Filters;
   status: Job['status'];
   elapsedMs: number | null;
   downloaded: number;
   images: number;
   videos: number;
-  sources: Array<{ source: string; status: string; found: number; downloaded: number; failed: number; duplicates: number; elapsedMs: number | null; error: ErrorInfo | null }>;
+  sources: Array<{ source: string; status: string; found: number; downloaded: number; failed: number; duplicates: number; filtered: number; elapsedMs: number | null; error: ErrorInfo | null }>;
   items: Array<Omit<Item, 'jobId'>>;
   failures: ItemFailure[];
   error: ErrorInfo | null;
@@ -23,12 +25,13 @@ export async function buildReport(store: Store, job: Job): Promise<JobReport> {
   return {
     id: job.id,
     query: job.query,
+    filters: job.filters,
     status: job.status,
     elapsedMs: job.elapsedMs,
     downloaded: job.downloaded,
     images: job.images,
     videos: job.videos,
-    sources: job.sources.map((s) => ({ source: s.source, status: s.status, found: s.found, downloaded: s.downloaded, failed: s.failed, duplicates: s.duplicates, elapsedMs: s.elapsedMs, error: s.error })),
+    sources: job.sources.map((s) => ({ source: s.source, status: s.status, found: s.found, downloaded: s.downloaded, failed: s.failed, duplicates: s.duplicates, filtered: s.filtered, elapsedMs: s.elapsedMs, error: s.error })),
     items: items.map(publicItem),
     failures,
     error: job.error,

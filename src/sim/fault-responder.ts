@@ -59,6 +59,9 @@ export async function respond(x: Exchange, origin: Origin, rule: FaultRule | nul
       return sendPayload(x, htmlAsImage(produce()));
     case 'truncated-image':
       return sendPayload(x, firstHalf(produce()));
+    case 'lie-size':
+      // `produce` serves the image at the lied size (see mediaPayload); the API answer was honest.
+      return sendPayload(x, produce());
     case 'huge-dimensions':
       return sendPayload(x, bytesPayload(200, hugeDimensionsPng(), MEDIA_TYPES.png));
     case 'oversized':

@@ -10,6 +10,7 @@ describe('parseFaultSpec', () => {
     expect(parseFaultSpec('wikimedia_commons:media=redirect-chain,hops=4')).toMatchObject({ hops: 4 });
     expect(parseFaultSpec('*:media=redirect-private,location=http://[::1]:9/x.png')).toMatchObject({ location: 'http://[::1]:9/x.png' });
     expect(parseFaultSpec('*:media=endless')).toEqual({ target: '*:media', fault: 'endless' });
+    expect(parseFaultSpec('pexels:media=lie-size,width=30,height=20')).toEqual({ target: 'pexels:media', fault: 'lie-size', width: 30, height: 20 });
   });
 
   it('keeps the comma of an HTTP-date Retry-After', () => {
@@ -31,6 +32,9 @@ describe('parseFaultSpec', () => {
     ['pexels=hang,hops=2', /option 'hops' does not apply to hang/],
     ['pexels=html-as-image', /media only/],
     ['pexels=hang,times', /'times' in .* is not <name>=<value>/],
+    ['pexels=lie-size', /media only/],
+    ['pexels:media=lie-size,width=0', /width must be a whole number from 1 to 4096/],
+    ['pexels:media=hang,height=3', /option 'height' does not apply to hang/],
     ['pexels=hang,times=1,times=2', /given twice/],
     ['pexels:media=server-error,status=200', /status must be a whole number from 400 to 599/],
     ['pexels:media=trickle,bytesPerSecond=-1', /bytesPerSecond must be greater than 0/],

@@ -26,6 +26,7 @@ export const FAULT_KINDS = [
   'redirect-chain',
   'redirect-private',
   'huge-dimensions',
+  'lie-size',
 ] as const;
 
 /** One kind of misbehaviour (hang before headers, trickle, stall mid-body, 429, …). */
@@ -44,9 +45,11 @@ export interface FaultRule {
   hops?: number;             // for redirect-chain (default 3)
   size?: number;             // for oversized: declared Content-Length (default 10 GiB); body is endless
   location?: string;         // for redirect-private: where to send the client (default http://127.0.0.2:<sim port><same path>)
+  width?: number;            // for lie-size: the real width of the image served (default: a tenth of what the API declared)
+  height?: number;           // for lie-size: the real height (default: a tenth of what the API declared)
 }
 
-type FaultOption = 'retryAfter' | 'status' | 'bytesPerSecond' | 'hops' | 'size' | 'location';
+type FaultOption = 'retryAfter' | 'status' | 'bytesPerSecond' | 'hops' | 'size' | 'location' | 'width' | 'height';
 
 const OPTIONS_BY_FAULT: Readonly<Record<FaultKind, readonly FaultOption[]>> = {
   hang: [],
@@ -67,10 +70,14 @@ const OPTIONS_BY_FAULT: Readonly<Record<FaultKind, readonly FaultOption[]>> = {
   'redirect-chain': ['hops'],
   'redirect-private': ['location'],
   'huge-dimensions': [],
+  'lie-size': ['width', 'height'],
 };
 
 /** Faults that only make sense for a file download. */
-const MEDIA_ONLY: ReadonlySet<FaultKind> = new Set(['html-as-image', 'truncated-image', 'huge-dimensions']);
+const MEDIA_ONLY: ReadonlySet<FaultKind> = new Set(['html-as-image', 'truncated-image', 'huge-dimensions', 'lie-size']);
+
+/** The largest side a `lie-size` image may really have (it is generated in memory). */
+const MAX_LIE_SIDE = 4096;
 
 /** Media paths not owned by a source route: the benchmark's streamed files under /media/blob/. */
 const MEDIA_ONLY_SOURCES = ['blob'];
@@ -100,6 +107,8 @@ export function validateFaultRule(raw: unknown): FaultRule {
   if (input.hops !== undefined) rule.hops = integer('hops', input.hops, 1, 100);
   if (input.size !== undefined) rule.size = integer('size', input.size, 1, Number.MAX_SAFE_INTEGER);
   if (input.location !== undefined) rule.location = httpUrl('location', input.location);
+  if (input.width !== undefined) rule.width = integer('width', input.width, 1, MAX_LIE_SIDE);
+  if (input.height !== undefined) rule.height = integer('height', input.height, 1, MAX_LIE_SIDE);
   return rule;
 }
 

@@ -3,7 +3,7 @@
  * the routes hand out, and `/media/blob/<id>.mp4?bytes=N` for benchmarks (an exact-size MP4
  * generated as it streams).
  */
-import { MEDIA_TYPES, type MediaLibrary, streamedMp4 } from './media.js';
+import { MEDIA_TYPES, type MediaLibrary, type SizeLie, streamedMp4 } from './media.js';
 import { bytesPayload, jsonPayload, type Payload, textPayload } from './payload.js';
 
 const FILE_PATH = /^\/media\/([a-z0-9_]+)\/(.+)\.(png|mp4|webm|m3u8)$/;
@@ -15,8 +15,11 @@ export function mediaSource(pathname: string): string | null {
   return /^\/media\/([^/]+)\//.exec(pathname)?.[1] ?? null;
 }
 
-/** The file at `url` (the query string is ignored, except `bytes` for blobs); 404 for anything else. */
-export function mediaPayload(url: URL, media: MediaLibrary): Payload {
+/**
+ * The file at `url` (the query string is ignored, except `bytes` for blobs); 404 for anything else.
+ * With `lie`, an image is served at the lied size (videos are served as they are).
+ */
+export function mediaPayload(url: URL, media: MediaLibrary, lie?: SizeLie): Payload {
   const headers = { 'cache-control': 'public, max-age=86400' };
   if (BLOB_PATH.test(url.pathname)) return blobPayload(url, headers);
   const match = FILE_PATH.exec(url.pathname);
@@ -25,7 +28,7 @@ export function mediaPayload(url: URL, media: MediaLibrary): Payload {
   const key = `${source}/${rest}`;
   switch (ext) {
     case 'png':
-      return bytesPayload(200, media.image(key), MEDIA_TYPES.png, headers);
+      return bytesPayload(200, media.image(key, lie), MEDIA_TYPES.png, headers);
     case 'mp4':
       return bytesPayload(200, media.video(key, 'mp4'), MEDIA_TYPES.mp4, headers);
     case 'webm':

@@ -19,6 +19,28 @@ function idat(png: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+/** The mean brightness of each cell of a 4 × 4 grid over a simulator PNG (RGB, filter 0 on every row). */
+function thumbnail(png: Buffer): number[] {
+  const { width = 0, height = 0 } = imageSize(png);
+  const pixels = inflateSync(idat(png));
+  const sums = new Array<number>(16).fill(0);
+  const counts = new Array<number>(16).fill(0);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = y * (1 + width * 3) + 1 + x * 3;
+      const cell = Math.floor((y * 4) / height) * 4 + Math.floor((x * 4) / width);
+      sums[cell] = (sums[cell] ?? 0) + ((pixels[at] ?? 0) + (pixels[at + 1] ?? 0) + (pixels[at + 2] ?? 0)) / 3;
+      counts[cell] = (counts[cell] ?? 0) + 1;
+    }
+  }
+  return sums.map((sum, i) => sum / (counts[i] ?? 1));
+}
+
+/** Mean absolute difference of two thumbnails. */
+function distance(a: number[], b: number[]): number {
+  return a.reduce((total, value, i) => total + Math.abs(value - (b[i] ?? 0)), 0) / a.length;
+}
+
 describe('PNG images', () => {
   it('are valid PNGs whose real dimensions are the ones reported', async () => {
     const media = library();
@@ -66,6 +88,25 @@ describe('PNG images', () => {
     expect(a.equals(b)).toBe(false);
     expect(shared.image('pexels/photo-1').equals(a)).toBe(true);
     expect(inflateSync(idat(a)).length).toBe(size.height * (1 + size.width * 3));
+  });
+
+  it('show a different picture per key, the same picture at any size', () => {
+    const media = library();
+    const [cat, dog] = ['pexels/cats-1', 'pexels/cats-2'];
+    const { width, height } = media.imageDimensions(cat);
+    const small = media.image(cat, { width: Math.round(width / 3), height: Math.round(height / 3) });
+    expect(imageSize(small)).toMatchObject({ width: Math.round(width / 3), height: Math.round(height / 3) });
+    const [full, smaller, other] = [media.image(cat), small, media.image(dog)].map((png) => thumbnail(png));
+    // Averaged over a 4 × 4 grid, a resize stays within a few levels; another picture is far away.
+    expect(distance(full ?? [], smaller ?? [])).toBeLessThan(5);
+    expect(distance(full ?? [], other ?? [])).toBeGreaterThan(10);
+  });
+
+  it('serve a lying source\'s image at a tenth of its declared size unless told the size', () => {
+    const media = library();
+    const { width, height } = media.imageDimensions('pexels/cats-1');
+    expect(imageSize(media.image('pexels/cats-1', {}))).toMatchObject({ width: Math.round(width / 10), height: Math.round(height / 10) });
+    expect(imageSize(media.image('pexels/cats-1', { width: 7 }))).toMatchObject({ width: 7, height: Math.round(height / 10) });
   });
 
   it('include a small decompression bomb claiming 50,000 × 50,000 pixels', () => {

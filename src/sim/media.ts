@@ -1,10 +1,12 @@
 /**
  * The simulator's media: real PNG, MP4 and WebM bytes, unique and stable per media key (the path
  * below `/media/` without its extension). Dimensions derive from the key alone, so an API answer can
- * report them without generating the file, and they always equal the file's own.
+ * report them without generating the file, and they always equal the file's own, unless a
+ * `lie-size` fault makes the file smaller than its source declared. Each image key shows its own
+ * picture (see picturePng), the same picture at whatever size it is served.
  */
 import { type Body, paddedBody } from './body.js';
-import { labelledPng, noisePng } from './png.js';
+import { labelledPng, noisePng, picturePng } from './png.js';
 import { fillNoise, hashString, seededUint32 } from './random.js';
 import { mp4Header, webmFile } from './video.js';
 
@@ -12,6 +14,12 @@ import { mp4Header, webmFile } from './video.js';
 export interface Dimensions {
   width: number;
   height: number;
+}
+
+/** The real size of an image whose source lies about it (`lie-size`): a side left out is a tenth of the declared one. */
+export interface SizeLie {
+  width?: number;
+  height?: number;
 }
 
 /** The video containers the simulator produces. */
@@ -76,14 +84,23 @@ export class MediaLibrary {
     return { width, height: Math.max(8, Math.round(pixels / width)) };
   }
 
-  /** The PNG for `key` (noise, ~imageBytes, the dimensions {@link imageDimensions} reports). */
-  image(key: string): Buffer {
-    const { width, height } = this.imageDimensions(key);
+  /**
+   * The PNG for `key`: its picture, ~imageBytes, of the dimensions {@link imageDimensions} reports;
+   * with `lie`, the same picture at the smaller size a lying source really serves.
+   */
+  image(key: string, lie?: SizeLie): Buffer {
+    const { width, height } = lie === undefined ? this.imageDimensions(key) : this.liedDimensions(key, lie);
     if (this.sizes.sharedPixels === true) {
-      // One encoded body per aspect ratio, labelled per key: unique files (distinct hashes) at the cost of a copy.
+      // One encoded body per size, labelled per key: unique files (distinct hashes) at the cost of a copy.
       return labelledPng(this.cached(`png-shared:${width}x${height}`, () => noisePng(width, height, `shared:${width}x${height}`)), key);
     }
-    return this.cached(`png:${key}`, () => noisePng(width, height, key));
+    return this.cached(`png:${key}:${width}x${height}`, () => picturePng(width, height, key));
+  }
+
+  private liedDimensions(key: string, lie: SizeLie): Dimensions {
+    const declared = this.imageDimensions(key);
+    const tenth = (side: number): number => Math.max(1, Math.round(side / 10));
+    return { width: lie.width ?? tenth(declared.width), height: lie.height ?? tenth(declared.height) };
   }
 
   /** The video for `key` in `container`, ~videoBytes, with the dimensions {@link videoDimensions} reads from the key. */

@@ -10,7 +10,8 @@ export interface SimulatorOptions {
   imageBytes?: number;      // approx size of each generated image (default 24_000)
   videoBytes?: number;      // approx size of each generated video (default 200_000)
   /** Every image of one size shares its pixels and differs only by a text chunk naming its key (default false).
-   *  Benchmarks set it: images then cost a copy to serve instead of ~15 MB/s of noise generation. */
+   *  Benchmarks set it: images then cost a copy to serve instead of generating a picture per key
+   *  (25–55 MB/s here). Such images are one picture, not one per item. */
   sharedPixels?: boolean;
 }
 

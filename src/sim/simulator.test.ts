@@ -166,6 +166,19 @@ describe('faults', () => {
     await sim.waitForClosed((r) => r.fault === 'oversized', 5_000);
   });
 
+  it('lie-size: the API declares the honest size, the file is the same picture smaller', async () => {
+    sim.setFaults([{ target: 'pexels:media', fault: 'lie-size', width: 30, height: 20, times: 1 }, { target: 'openverse:media', fault: 'lie-size' }]);
+    const answer = (await (await fetch(`${sim.url}/v1/search?query=cats&per_page=1`, { headers: { authorization: 'sim-pexels-key' } })).json()) as { photos: { width: number; height: number; src: { original: string } }[] };
+    const photo = answer.photos[0];
+    if (photo === undefined) throw new Error('no photo');
+    const lied = imageSize(Buffer.from(await (await fetch(photo.src.original)).arrayBuffer()));
+    expect({ width: lied.width, height: lied.height }).toEqual({ width: 30, height: 20 });
+    const honest = imageSize(Buffer.from(await (await fetch(photo.src.original)).arrayBuffer()));
+    expect({ width: honest.width, height: honest.height }).toEqual({ width: photo.width, height: photo.height });
+    const tenth = imageSize(Buffer.from(await (await fetch(`${sim.url}/media/openverse/cats-1.png`)).arrayBuffer()));
+    expect(tenth.width).toBeLessThan(20);
+  });
+
   it('slow: a paced body that completes', async () => {
     sim.setFaults([{ target: PHOTO, fault: 'slow', bytesPerSecond: 100_000 }]);
     const started = Date.now();

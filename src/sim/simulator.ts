@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { HOP_PARAM, HOPS_PARAM, type Origin, respond } from './fault-responder.js';
 import { FaultBook, type FaultRule } from './faults.js';
-import { MediaLibrary } from './media.js';
+import { MediaLibrary, type SizeLie } from './media.js';
 import { mediaPayload, mediaSource } from './media-route.js';
 import { jsonPayload, type Payload } from './payload.js';
 import { type RequestRecord, RequestLog } from './request-log.js';
@@ -135,7 +135,7 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse): Promi
     const clean = new URL(url);
     clean.searchParams.delete(HOP_PARAM);
     clean.searchParams.delete(HOPS_PARAM);
-    await respond(x, app.origin, rule, () => produce(app, classified, clean, req));
+    await respond(x, app.origin, rule, () => produce(app, classified, clean, req, rule));
   } catch (err) {
     failed(res, record, err);
   }
@@ -154,12 +154,17 @@ function chainRule(url: URL): FaultRule | null {
   return { target: url.pathname, fault: 'redirect-chain', hops: Number.isInteger(hops) && hops > 0 ? hops : 1 };
 }
 
-function produce(app: App, classified: Classified, url: URL, req: IncomingMessage): Payload {
+function produce(app: App, classified: Classified, url: URL, req: IncomingMessage, rule: FaultRule | null): Payload {
   if (req.method !== 'GET' && req.method !== 'HEAD') return jsonPayload(405, { error: `${req.method ?? '?'} is not allowed here; use GET` }, { allow: 'GET, HEAD' });
-  if (classified.target === 'media') return mediaPayload(url, app.media);
+  if (classified.target === 'media') return mediaPayload(url, app.media, rule?.fault === 'lie-size' ? sizeLie(rule) : undefined);
   if (classified.route !== null) return classified.route.handle({ url, headers: req.headers, origin: app.origin.url });
   const known = app.routes.map((r) => r.source).join(', ');
   return jsonPayload(404, { error: `the simulator has nothing at ${url.pathname} (it answers ${known}, /media/… and /_sim/…)` });
+}
+
+/** The real size a `lie-size` rule asks for (sides it leaves out default in the media library). */
+function sizeLie(rule: FaultRule): SizeLie {
+  return { ...(rule.width === undefined ? {} : { width: rule.width }), ...(rule.height === undefined ? {} : { height: rule.height }) };
 }
 
 /** A bug in the simulator (or a client gone mid-read): answer 500 if still possible, else drop the connection. */

@@ -37,6 +37,7 @@ const item = (jobId: string, source: SourceId = 'pexels'): Item => ({
   authorUrl: null,
   license: null,
   licenseUrl: null,
+  licenseCode: null,
   width: 1,
   height: 1,
   path: 'out/otter.png',

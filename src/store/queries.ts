@@ -154,6 +154,7 @@ export function upsertSourceRun(db: Kysely<Database>, jobId: string, run: Source
         downloaded: eb.ref('excluded.downloaded'),
         failed: eb.ref('excluded.failed'),
         duplicates: eb.ref('excluded.duplicates'),
+        filtered: eb.ref('excluded.filtered'),
         started_at: eb.ref('excluded.started_at'),
         finished_at: eb.ref('excluded.finished_at'),
         elapsed_ms: eb.ref('excluded.elapsed_ms'),

@@ -4,7 +4,7 @@
  * (camelCase). Timestamps are ISO strings exactly as the caller gave them.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
-import type { ErrorInfo, Item, ItemFailure, Job, JobStatus, MediaKind, MediaType, SourceId, SourceRun, SourceRunStatus } from '../domain.js';
+import { type ErrorInfo, type Filters, type Item, type ItemFailure, type Job, type JobStatus, type LicenseCode, type MediaKind, type MediaType, NO_FILTERS, type SourceId, type SourceRun, type SourceRunStatus } from '../domain.js';
 import type { ErrorCode } from '../errors.js';
 import type { NewJob, SourceOutcomeStatus, StoredEvent, StoredQuota, StoredSourceOutcome } from './store.js';
 
@@ -33,6 +33,8 @@ export interface JobsTable {
   lease_version: Generated<number>;
   /** When a cancel was asked for from any process (migration 3); the worker sees it at its next heartbeat. */
   cancel_requested_at: string | null;
+  /** The job's filters as JSON text (migration 5); null for jobs recorded before filters existed. */
+  filters: string | null;
 }
 
 /** The last rate-limit quota each source's service announced (one row per source). */
@@ -67,6 +69,8 @@ export interface SourceRunsTable {
   downloaded: number;
   failed: number;
   duplicates: number;
+  /** Migration 5. */
+  filtered: number;
   started_at: string | null;
   finished_at: string | null;
   elapsed_ms: number | null;
@@ -88,6 +92,8 @@ export interface ItemsTable {
   author_url: string | null;
   license: string | null;
   license_url: string | null;
+  /** Migration 5; null when the source states no licence. */
+  license_code: LicenseCode | null;
   width: number | null;
   height: number | null;
   path: string;
@@ -158,6 +164,7 @@ export function newJobToRow(job: NewJob): Insertable<JobsTable> {
     request_ms: job.budgets.requestMs,
     source_ms: job.budgets.sourceMs,
     job_ms: job.budgets.jobMs,
+    filters: JSON.stringify(job.filters ?? NO_FILTERS),
     created_at: job.createdAt,
     started_at: null,
     finished_at: null,
@@ -179,6 +186,7 @@ export function rowToJob(row: JobRowWithCounts, sources: SourceRun[]): Job {
     outDir: row.out_dir,
     status: row.status,
     budgets: { requestMs: row.request_ms, sourceMs: row.source_ms, jobMs: row.job_ms },
+    filters: filtersFromColumn(row.filters),
     sources,
     downloaded: count(row.downloaded),
     images: count(row.images),
@@ -194,6 +202,11 @@ export function rowToJob(row: JobRowWithCounts, sources: SourceRun[]): Job {
   };
 }
 
+/** Stored filters; a field the row lacks (a job from an older version) is no constraint. */
+function filtersFromColumn(text: string | null): Filters {
+  return text === null ? NO_FILTERS : { ...NO_FILTERS, ...(JSON.parse(text) as Partial<Filters>) };
+}
+
 /** The row for a source run; `position` only matters when the row is first inserted. */
 export function sourceRunToRow(jobId: string, run: SourceRun, position: number): Insertable<SourceRunsTable> {
   return {
@@ -205,6 +218,7 @@ export function sourceRunToRow(jobId: string, run: SourceRun, position: number):
     downloaded: run.downloaded,
     failed: run.failed,
     duplicates: run.duplicates,
+    filtered: run.filtered,
     started_at: run.startedAt,
     finished_at: run.finishedAt,
     elapsed_ms: run.elapsedMs,
@@ -223,6 +237,7 @@ export function rowToSourceRun(row: Selectable<SourceRunsTable>): SourceRun {
     downloaded: row.downloaded,
     failed: row.failed,
     duplicates: row.duplicates,
+    filtered: row.filtered,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     elapsedMs: row.elapsed_ms,
@@ -245,6 +260,7 @@ export function itemToRow(item: Item): Insertable<ItemsTable> {
     author_url: item.authorUrl,
     license: item.license,
     license_url: item.licenseUrl,
+    license_code: item.licenseCode ?? null,
     width: item.width,
     height: item.height,
     path: item.path,
@@ -269,6 +285,7 @@ export function rowToItem(row: Selectable<ItemsTable>): Item {
     authorUrl: row.author_url,
     license: row.license,
     licenseUrl: row.license_url,
+    licenseCode: row.license_code,
     width: row.width,
     height: row.height,
     path: row.path,

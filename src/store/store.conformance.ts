@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Item, type ItemFailure, type MediaKind, type SourceId, type SourceRun, pendingRun } from '../domain.js';
+import { type Filters, type Item, type ItemFailure, type MediaKind, NO_FILTERS, type SourceId, type SourceRun, pendingRun } from '../domain.js';
 import type { NewJob, Store, StoredSourceOutcome } from './store.js';
 import { registerLeaseConformance } from './lease.conformance.js';
 
@@ -40,6 +40,7 @@ const item = (jobId: string, kind: MediaKind, createdAt: string): Item => ({
   authorUrl: null,
   license: 'CC0',
   licenseUrl: null,
+  licenseCode: 'cc0',
   width: kind === 'audio' ? null : 640,
   height: kind === 'audio' ? null : 480,
   path: `out/${kind}.bin`,
@@ -89,6 +90,7 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         outDir: '/tmp/trawl-out',
         status: 'queued',
         budgets: { requestMs: 15_000, sourceMs: 120_000, jobMs: 600_000 },
+        filters: NO_FILTERS,
         sources: job.sources,
         downloaded: 0,
         images: 0,
@@ -103,6 +105,19 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
         heartbeatAt: null,
       });
       expect(await store.getJob(job.id)).toEqual(created);
+    });
+
+    it('keeps a job\'s filters, each run\'s filtered count and each item\'s licence code', async () => {
+      const filters: Filters = { minWidth: 1920, minHeight: null, orientation: 'landscape', license: ['cc0', 'cc-by'], safeSearch: false, format: ['jpeg', 'webp'] };
+      const job = newJob({ filters });
+      expect((await store.createJob(job)).filters).toEqual(filters);
+      const listed = (await store.listJobs({ limit: 1000 })).find((found) => found.id === job.id);
+      expect(listed?.filters).toEqual(filters);
+      await store.saveSourceRun(job.id, run('nasa', { status: 'done', found: 7, downloaded: 2, filtered: 5 }));
+      expect((await store.getJob(job.id))?.sources.find((s) => s.source === 'nasa')).toMatchObject({ found: 7, downloaded: 2, filtered: 5 });
+      const saved = { ...item(job.id, 'image', '2030-01-01T00:00:01.000Z'), licenseCode: null };
+      await store.addItem(saved);
+      expect(await store.listItems(job.id)).toEqual([saved]);
     });
 
     it('returns undefined for an unknown job or item', async () => {

@@ -3,7 +3,7 @@
  * (`sqlite/sqlite.store.ts` now, PostgreSQL later), one conformance suite every adapter passes
  * (`store.conformance.ts`). All methods are async so a networked database fits the same shape.
  */
-import type { ErrorInfo, Item, ItemFailure, Job, JobStatus, MediaType, SourceId, SourceRun } from '../domain.js';
+import type { ErrorInfo, Filters, Item, ItemFailure, Job, JobStatus, MediaType, SourceId, SourceRun } from '../domain.js';
 
 /** A job as first written: queued, with its source runs pending. */
 export interface NewJob {
@@ -13,6 +13,8 @@ export interface NewJob {
   limit: number;
   outDir: string;
   budgets: Job['budgets'];
+  /** Absent: no filters. */
+  filters?: Filters;
   sources: SourceRun[];
   createdAt: string;
 }

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '../../src/domain.js';
 import { ARTIFACTS_DIR, CHROMIUM_MISSING, type Dashboard, type OpenedPage, SKIP_BROWSER_SUITE, chooseSources, jobIdOf, openPage, runJob, startDashboard } from './support.js';
 
 const SUITE = SKIP_BROWSER_SUITE ? `dashboard in Chromium (skipped: ${CHROMIUM_MISSING})` : 'dashboard in Chromium';
@@ -75,6 +76,40 @@ describe.skipIf(SKIP_BROWSER_SUITE)(SUITE, () => {
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     const row = page.locator(`[data-testid="job-row"][data-job-id="${id}"]`);
     await expect.poll(() => status(row.getByTestId('job-status'))).toBe('completed');
+    expect(errors).toEqual([]);
+  });
+
+  it('sends the form\'s filters: the created job carries them, and its page shows them and the filtered counts', async () => {
+    const { d, page, errors } = await open('/');
+    await page.getByTestId('query').fill('wallpapers');
+    await chooseSources(page, ['openverse']);
+    await page.getByTestId('limit').fill('3');
+    await page.getByTestId('filter-minWidth').fill('5000');
+    await page.getByTestId('filter-minHeight').fill('300');
+    await page.getByTestId('filter-orientation').selectOption('landscape');
+    await page.getByTestId('filter-license-commercial').check();
+    await page.getByTestId('filter-license-cc-by-nc').check();
+    await page.getByTestId('filter-safeSearch').uncheck();
+    await page.getByTestId('filter-format-jpeg').check();
+    await page.getByTestId('filter-format-webp').check();
+    await page.getByTestId('submit').click();
+    await page.waitForURL(/\/jobs\/[^/]+$/);
+    const id = jobIdOf(page);
+
+    const answer = await fetch(`${d.server.url}/api/jobs/${id}`);
+    const job = (await answer.json()) as Job;
+    expect(job.filters).toEqual({
+      minWidth: 5000,
+      minHeight: 300,
+      orientation: 'landscape',
+      license: ['cc0', 'pdm', 'cc-by', 'cc-by-sa', 'cc-by-nd', 'cc-by-nc', 'pexels', 'pixabay', 'unsplash'],
+      safeSearch: false,
+      format: ['jpeg', 'webp'],
+    });
+    await expect.poll(() => status(page.getByTestId('job-status')), { timeout: END_MS }).toBe('completed');
+    expect(await page.getByTestId('job-filters').textContent()).toMatch(/min width 5000, min height 300, landscape, licence cc0\|.*format jpeg\|webp, safe search off/);
+    // No Openverse candidate is 5000 px wide: all three are filtered, the source is done.
+    await expect.poll(() => page.getByTestId('source-row-openverse').getByTestId('filtered-count').textContent()).toBe('3 filtered');
     expect(errors).toEqual([]);
   });
 

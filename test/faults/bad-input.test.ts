@@ -63,6 +63,12 @@ describe('trawl serve: bad job requests answer 400 naming the field and store no
     ['a bad duration', { query: 'cats', timeouts: { job: 'soon' } }, 'timeouts.job'],
     ['a negative duration', { query: 'cats', timeouts: { request: -5 } }, 'timeouts.request'],
     ['an unknown field', { query: 'cats', colour: 'red' }, 'colour'],
+    ['an unknown filter', { query: 'cats', filters: { colour: 'red' } }, 'filters.colour'],
+    ['a negative minimum width', { query: 'cats', filters: { minWidth: -1 } }, 'filters.minWidth'],
+    ['an unknown orientation', { query: 'cats', filters: { orientation: 'round' } }, 'filters.orientation'],
+    ['an unknown licence', { query: 'cats', filters: { license: 'commercial,gpl' } }, 'filters.license'],
+    ['safe search as a word', { query: 'cats', filters: { safeSearch: 'sometimes' } }, 'filters.safeSearch'],
+    ['an unknown format', { query: 'cats', filters: { format: ['tiff'] } }, 'filters.format'],
   ])('%s', async (_name, payload, field) => {
     const answer = await post(JSON.stringify(payload));
     expect(answer.status).toBe(400);
@@ -100,6 +106,14 @@ describe('trawl fetch: bad command lines exit 2 naming the flag and write nothin
     ['fetch cats --type gif', ['fetch', 'cats', '--type', 'gif'], /--type: must be one of image, video, all; got "gif"/],
     ['fetch cats --max-concurrent-sources 0', ['fetch', 'cats', '--max-concurrent-sources', '0'], /--max-concurrent-sources="0"/],
     ['fetch cats --colour red', ['fetch', 'cats', '--colour', 'red'], /unknown option '--colour'/],
+    ['fetch cats --min-width 0', ['fetch', 'cats', '--min-width', '0'], /--min-width: must be a whole number of pixels from 1 to 65535; got "0"/],
+    ['fetch cats --min-height 1080px', ['fetch', 'cats', '--min-height', '1080px'], /--min-height: .* got "1080px"/],
+    ['fetch cats --min-width 100000', ['fetch', 'cats', '--min-width', '100000'], /--min-width: .* got "100000"/],
+    ['fetch cats --orientation round', ['fetch', 'cats', '--orientation', 'round'], /--orientation: must be one of landscape, portrait, square; got "round"/],
+    ['fetch cats --license gpl', ['fetch', 'cats', '--license', 'gpl'], /--license: unknown licence "gpl"; use licence codes \(cc0, .*\) or groups \(open, commercial, modify\)/],
+    ['fetch cats --license ,', ['fetch', 'cats', '--license', ','], /--license: must be a comma list of licence codes/],
+    ['fetch cats --safe-search maybe', ['fetch', 'cats', '--safe-search', 'maybe'], /--safe-search: must be on or off .*got "maybe"/],
+    ['fetch cats --format jpeg,bmp', ['fetch', 'cats', '--format', 'jpeg,bmp'], /--format: unknown format "bmp"; use jpeg, png, webp, gif, avif/],
   ])('trawl %s', async (_label, args, message) => {
     const before = await listFiles(h.cwd);
     const result = await runCli(args, h);

@@ -45,6 +45,8 @@ export interface NewJob {
   type?: string;
   limit?: number;
   timeouts?: { request?: string; source?: string; job?: string };
+  /** Licences and formats as lists (licence groups allowed); absent fields are no constraint. */
+  filters?: { minWidth?: number | null; minHeight?: number | null; orientation?: string | null; license?: readonly string[] | null; safeSearch?: boolean; format?: readonly string[] | null };
 }
 
 /** A failed API call: the HTTP status and the API's error code and message. */

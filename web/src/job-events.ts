@@ -68,7 +68,7 @@ function withRun(job: Job, run: SourceRun): Job {
 }
 
 function emptyRun(source: SourceRun['source']): SourceRun {
-  return { source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
+  return { source, status: 'pending', found: 0, downloaded: 0, failed: 0, duplicates: 0, filtered: 0, startedAt: null, finishedAt: null, elapsedMs: null, budgetMs: null, error: null };
 }
 
 /** One readable line for the event log. Network text stays text: the caller renders it as such. */

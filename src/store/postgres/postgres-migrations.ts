@@ -143,6 +143,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX source_outcomes_source_id ON source_outcomes (source, id);
     `,
   },
+  {
+    version: 5,
+    name: 'filters',
+    up: `
+      -- The job's filters as JSON text; NULL for jobs recorded before filters existed (none).
+      ALTER TABLE jobs ADD COLUMN filters TEXT;
+      ALTER TABLE source_runs ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE items ADD COLUMN license_code TEXT COLLATE "C";
+    `,
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NO_FILTERS, pendingRun } from '../../domain.js';
 import { describeStoreConformance } from '../store.conformance.js';
 import type { NewJob } from '../store.js';
 import { MIGRATIONS, pendingMigrations } from './migrations.js';
@@ -147,6 +148,21 @@ describe('SqliteStore (SQLite specifics)', () => {
     const raw = track(new Database(file));
     expect(pendingMigrations(raw)).toEqual([]);
     expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+  });
+
+  it('reads a job recorded before migration 5 (filters) with no filters and nothing filtered', async () => {
+    file = freshFile();
+    const old = openSqliteStore(file);
+    await old.migrate();
+    await old.createJob({ ...newJob('old-job'), sources: [pendingRun('nasa')] });
+    await old.close();
+    // Back to the version-4 schema, as a database written by the previous release has it.
+    const raw = track(new Database(file));
+    raw.exec('ALTER TABLE jobs DROP COLUMN filters; ALTER TABLE source_runs DROP COLUMN filtered; ALTER TABLE items DROP COLUMN license_code; DELETE FROM schema_migrations WHERE version = 5');
+    const upgraded = track(openSqliteStore(file));
+    expect((await upgraded.pendingMigrations()).map((m) => m.version)).toEqual([5]);
+    await upgraded.migrate();
+    expect(await upgraded.getJob('old-job')).toMatchObject({ filters: NO_FILTERS, sources: [{ source: 'nasa', filtered: 0 }] });
   });
 
   it('opens read-only: reads work, writes fail with TRAWL_DISK', async () => {

@@ -1,11 +1,12 @@
 /**
- * The new-job form: query, sources (unconfigured ones disabled, with the reason), type, limit and
- * budgets. Submits `POST /api/jobs` and opens the new job's page; the API's 400 message, which
+ * The new-job form: query, sources (unconfigured ones disabled, with the reason), type, limit,
+ * budgets and filters. Submits `POST /api/jobs` and opens the new job's page; the API's 400 message, which
  * names the bad field, shows beside the button.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type NewJob, type SourceStatus, api, errorText } from '../api.js';
 import { jobPath, navigate } from '../router.js';
+import { type FilterChoices, FilterFields, NO_FILTER_CHOICES, filtersBody } from './filter-fields.js';
 
 type Budgets = { request: string; source: string; job: string };
 type Options = { type: string; limit: string; budgets: Budgets };
@@ -15,6 +16,7 @@ export function JobForm() {
   const picker = useSourceChoices();
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<Options>({ type: 'image', limit: '', budgets: { request: '', source: '', job: '' } });
+  const [filters, setFilters] = useState<FilterChoices>(NO_FILTER_CHOICES);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const mounted = useRef(new AbortController());
@@ -26,7 +28,7 @@ export function JobForm() {
     setBusy(true);
     setError(null);
     try {
-      const job = await api.createJob(formBody(query, picker.sources ? [...picker.selected] : undefined, options), signal);
+      const job = await api.createJob(formBody(query, picker.sources ? [...picker.selected] : undefined, options, filters), signal);
       navigate(jobPath(job.id));
     } catch (err) {
       if (!signal.aborted) setError(errorText(err));
@@ -44,6 +46,7 @@ export function JobForm() {
       </label>
       <SourcePicker {...picker} />
       <JobOptions options={options} onChange={setOptions} />
+      <FilterFields choices={filters} onChange={setFilters} />
       <div class="form-actions">
         <button data-testid="submit" type="submit" class="primary" disabled={busy}>
           {busy ? 'Starting…' : 'Start job'}
@@ -86,17 +89,19 @@ function useSourceChoices(): SourcePickerProps {
 }
 
 /** The POST body: empty fields are left out so the server's defaults apply. */
-function formBody(query: string, sources: string[] | undefined, { type, limit, budgets }: Options): NewJob {
+function formBody(query: string, sources: string[] | undefined, { type, limit, budgets }: Options, choices: FilterChoices): NewJob {
   const timeouts: NonNullable<NewJob['timeouts']> = {};
   for (const key of ['request', 'source', 'job'] as const) {
     if (budgets[key].trim() !== '') timeouts[key] = budgets[key].trim();
   }
+  const filters = filtersBody(choices);
   return {
     query,
     type,
     ...(sources ? { sources } : {}),
     ...(limit.trim() !== '' ? { limit: Number(limit) } : {}),
     ...(Object.keys(timeouts).length > 0 ? { timeouts } : {}),
+    ...(filters ? { filters } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ export function SourceRow({ run, job, now }: SourceRowProps) {
       <BudgetBar elapsedMs={budget.elapsedMs} budgetMs={budget.budgetMs} alert={budget.alert} label={`${run.source} budget`} />
       <span class="counts">
         {run.found} found · {run.downloaded} downloaded · <span class={run.failed > 0 ? 'count-failed' : ''}>{run.failed} failed</span>
+        {run.filtered > 0 && <> · <span data-testid="filtered-count">{run.filtered} filtered</span></>}
         {run.duplicates > 0 && <> · {run.duplicates} duplicates</>}
       </span>
       {run.error && (

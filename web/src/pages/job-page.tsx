@@ -12,6 +12,7 @@ import { Gallery } from '../components/gallery.js';
 import { SourceRow } from '../components/source-row.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { StreamBadge } from '../components/stream-badge.js';
+import { describeFilters } from '../../../src/filters/filters.js';
 import { formatDuration, formatTime } from '../format.js';
 import { Link } from '../link.js';
 import { jobPath, navigate } from '../router.js';
@@ -75,6 +76,9 @@ function JobHeader({ job, now, live }: { job: Job; now: number; live: LiveJob })
         {job.type} · limit {job.limit} per source · budgets {formatDuration(job.budgets.requestMs)} / {formatDuration(job.budgets.sourceMs)} /{' '}
         {formatDuration(job.budgets.jobMs)} (request / source / job) · created {formatTime(job.createdAt)} · <code>{job.id}</code>
       </p>
+      <p class="muted job-filters" data-testid="job-filters">
+        filters: {describeFilters(job.filters) || 'none'}
+      </p>
       <BudgetBar elapsedMs={budget.elapsedMs} budgetMs={budget.budgetMs} alert={budget.alert} label="job budget" />
       <p class="counts">
         {job.downloaded} downloaded ({job.images} images, {job.videos} videos) · <span class={job.failed > 0 ? 'count-failed' : ''}>{job.failed} failed</span>
@@ -137,5 +141,6 @@ function rerunBody(job: Job): NewJob {
     type: job.type,
     limit: job.limit,
     timeouts: { request: `${job.budgets.requestMs}ms`, source: `${job.budgets.sourceMs}ms`, job: `${job.budgets.jobMs}ms` },
+    filters: job.filters,
   };
 }
