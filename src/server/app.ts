@@ -84,7 +84,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSourceRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
   registerMetricsRoutes(app, ctx);
-  registerOpenApiRoutes(app, routes);
+  registerOpenApiRoutes(app, routes, { tokenRequired: config.apiToken !== undefined });
   await registerDashboard(app, options.webRoot);
   return app;
 }

@@ -11,10 +11,10 @@ const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
  * `/api/openapi.json` and the readable `/docs`, both generated once, on first request, from the
  * routes collected so far (by then every route is registered).
  */
-export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly DocumentedRoute[]): void {
+export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly DocumentedRoute[], options: { tokenRequired: boolean }): void {
   let document: OpenApiDocument | undefined;
   let page: string | undefined;
-  const openApi = (): OpenApiDocument => (document ??= buildOpenApi(routes, VERSION));
+  const openApi = (): OpenApiDocument => (document ??= buildOpenApi(routes, { version: VERSION, tokenRequired: options.tokenRequired }));
 
   app.get(
     '/api/openapi.json',
