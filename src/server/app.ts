@@ -20,6 +20,7 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { AJV_OPTIONS, coerceIntegerQuery } from './validation.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { registerDashboard } from './web.js';
 
 /** The largest request body accepted (a job request is a few hundred bytes). */
@@ -64,6 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The Host check comes first: a rebound page learns nothing, not even whether a token is needed.
   addRequestCheck(app, hostCheck({ ...(options.host === undefined ? {} : { listenHost: options.host }), serverNames: config.serverNames }));
   if (config.apiToken !== undefined) addRequestCheck(app, tokenCheck(config.apiToken));
+  registerSecurityHeaders(app);
   app.addHook('preValidation', (request, _reply, done) => {
     coerceIntegerQuery(request);
     done();
