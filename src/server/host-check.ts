@@ -22,7 +22,7 @@ const SHOWN_HOST_CHARS = 100;
 
 /** An `onRequest` check that throws TRAWL_HOST_NOT_ALLOWED (403) unless the `Host` header names this server. */
 export function hostCheck(options: HostCheckOptions): (request: FastifyRequest) => void {
-  const own = options.listenHost === undefined ? undefined : hostnameOf(options.listenHost.includes(':') && !options.listenHost.startsWith('[') ? `[${options.listenHost}]` : options.listenHost);
+  const own = options.listenHost === undefined ? undefined : hostnameOf(asHostHeader(options.listenHost));
   return (request) => {
     const header = request.headers.host;
     const name = header === undefined ? undefined : hostnameOf(header);
@@ -40,6 +40,11 @@ export function hostCheck(options: HostCheckOptions): (request: FastifyRequest) 
 export function hostnameOf(host: string): string | undefined {
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]\s]+)(?::\d{1,5})?$/i.exec(host.trim());
   return match?.[1]?.toLowerCase();
+}
+
+/** A listen address as a Host header writes it: IPv6 literals in brackets. */
+function asHostHeader(address: string): string {
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
 }
 
 function isServerName(name: string, serverNames: readonly string[]): boolean {
