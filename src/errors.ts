@@ -51,6 +51,7 @@ export const ERROR_CATALOGUE = {
   TRAWL_BAD_INPUT: { summary: 'a request or argument is invalid', retryable: false },
   TRAWL_NOT_FOUND: { summary: 'no such job or item', retryable: false },
   TRAWL_UNAUTHORIZED: { summary: 'the API call lacks the right TRAWL_API_TOKEN bearer token', retryable: false },
+  TRAWL_HOST_NOT_ALLOWED: { summary: 'the request named a Host the server does not answer to (DNS-rebinding guard; see TRAWL_SERVER_NAMES)', retryable: false },
   TRAWL_DATABASE: { summary: 'the database cannot be reached or refused the statement', retryable: false },
   TRAWL_INTERNAL: { summary: 'a bug in Trawl; the log has the details', retryable: false },
 } as const satisfies Record<string, ErrorSpec>;

@@ -1,26 +1,42 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config.js';
+import { type Config, loadConfig } from '../config/config.js';
+import type { HttpClient } from '../net/http.js';
 import type { DoctorReport } from '../services/doctor.js';
 import { SOURCE_LIST } from '../sources/registry.js';
 import type { CliIo } from './io.js';
 
 /**
- * `trawl doctor`: the configuration (each value and where it came from) and a check of the data
- * dir, database, disk, sources and jobs. Exit 0 when all is well, 1 with one precise line per
- * problem; a bad setting fails loading the config, with the TRAWL_BAD_CONFIG message and exit 2.
+ * `trawl doctor [--online]`: the configuration (each value and where it came from) and a check of
+ * the data dir, database, disk, sources and jobs; with `--online`, one small search per configured
+ * source. Exit 0 when all is well, 1 with one precise line per problem; a bad setting fails loading
+ * the config, with the TRAWL_BAD_CONFIG message and exit 2.
  */
 export function registerDoctor(program: Command, io: CliIo): void {
   program
     .command('doctor')
     .description('check the configuration, data dir, database, disk and jobs, and say exactly what is wrong')
+    .option('--online', 'also send one small search to each configured source: reachable, HTTP status, latency, quota (each within TRAWL_REQUEST_TIMEOUT)')
     .option('--json', 'print the findings as JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean; online?: boolean }) => {
       const config = loadConfig({ env: io.env, cwd: io.cwd });
       const { runDoctor } = await import('../services/doctor.js');
-      const report = await runDoctor(config, { env: io.env, registry: SOURCE_LIST });
+      const options = { env: io.env, registry: SOURCE_LIST };
+      // Without --online no client is even made: doctor then contacts no source.
+      const report = flags.online === true ? await withHttpClient(config, (online) => runDoctor(config, { ...options, online })) : await runDoctor(config, options);
       io.stdout.write(flags.json ? `${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n` : renderDoctor(report));
       io.exitCode = report.problems.length === 0 ? 0 : 1;
     });
+}
+
+/** Runs `work` with the HTTP client jobs use (same limits, SSRF guard and origins), closed afterwards. */
+async function withHttpClient<T>(config: Config, work: (http: HttpClient) => Promise<T>): Promise<T> {
+  const { createHttpClient, httpClientOptionsFrom } = await import('../net/undici-http-client.js');
+  const http = createHttpClient(httpClientOptionsFrom(config));
+  try {
+    return await work(http);
+  } finally {
+    await http.close();
+  }
 }
 
 function renderDoctor(report: DoctorReport): string {

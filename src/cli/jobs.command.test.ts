@@ -128,6 +128,25 @@ describe('trawl jobs and trawl doctor', () => {
     expect((await cli(['jobs', 'cancel', 'zzzz-'])).err).toBe('trawl: job id prefix "zzzz-" is ambiguous: it starts more than 5 jobs, among them zzzz-0, zzzz-1, zzzz-2, zzzz-3, zzzz-4; give more of the id\n');
   });
 
+  it('shows only the last 20 events and 40 log lines of a long job, read from the end of a 50 MB log', async () => {
+    await job('long', 'long', 1000);
+    for (let n = 0; n < 30; n++) await store.appendEvent('long', 'source.progress', { jobId: 'long', source: 'nasa', message: `step ${n}` });
+    await mkdir(path.join(cwd, 'data', 'logs'), { recursive: true });
+    const noise = `${JSON.stringify({ time: ago(900), level: 'info', msg: 'JOB START', jobId: 'other', pad: 'x'.repeat(1000) })}\n`.repeat(50 * 1024);
+    const mine = Array.from({ length: 45 }, (_, n) => JSON.stringify({ time: ago(100), level: 'info', msg: `STEP ${n}`, jobId: 'long' })).join('\n');
+    await writeFile(path.join(cwd, 'data', 'logs', 'trawl.log'), `${noise}${mine}\n`);
+
+    const shown = await cli(['jobs', 'show', 'long']);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('last events (20 of 30):');
+    expect(shown.out).toContain('step 29');
+    expect(shown.out).toContain('step 10');
+    expect(shown.out).not.toMatch(/step 9\b/);
+    expect(shown.out).toContain('log lines (40, newest last):');
+    expect(shown.out).toMatch(/STEP 5\b[\s\S]*STEP 44\b/);
+    expect(shown.out).not.toMatch(/STEP 4\b/);
+  });
+
   it('cancels a queued job at once, waits for a running one, and leaves an ended one', async () => {
     await job('queued', 'q', 1000);
     const queued = await cli(['jobs', 'cancel', 'queued']);

@@ -34,13 +34,16 @@ async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
   // The server, engine and database load only for this command: every other `trawl` command
   // (and a restart's recovery time) stays fast.
-  const [{ openRuntime }, { startJobRunner }, { startServer }] = await Promise.all([
+  const [{ openRuntime }, { startJobRunner }, { startServer }, { reopenOnHangup }] = await Promise.all([
     import('../services/runtime.js'),
     import('../services/job-runner-role.js'),
     import('../server/server.js'),
+    import('../logging/logger.js'),
   ]);
   const runtime = await openRuntime(config);
   const stop = interruption(io);
+  // logrotate renames the file, then sends SIGHUP: new lines go to a new file at the same path.
+  const stopReopening = reopenOnHangup(runtime.logger);
   try {
     // Crash recovery before new work: jobs whose worker died (this server's last run, a killed
     // `trawl fetch` or worker) are closed; then the reaper keeps watching.
@@ -61,6 +64,7 @@ async function serveCommand(flags: ServeFlags, io: CliIo): Promise<number> {
     await server.close();
     runtime.logger.info({ url: server.url }, 'SERVER STOP');
   } finally {
+    stopReopening();
     await runtime.close();
     stop.release();
   }

@@ -14,9 +14,15 @@ export function registerWorker(program: Command, io: CliIo): void {
 
 async function workerCommand(io: CliIo): Promise<number> {
   const config = loadConfig({ env: io.env, cwd: io.cwd });
-  const [{ openRuntime }, { startJobRunner }] = await Promise.all([import('../services/runtime.js'), import('../services/job-runner-role.js')]);
+  const [{ openRuntime }, { startJobRunner }, { reopenOnHangup }] = await Promise.all([
+    import('../services/runtime.js'),
+    import('../services/job-runner-role.js'),
+    import('../logging/logger.js'),
+  ]);
   const runtime = await openRuntime(config);
   const stop = interruption(io);
+  // logrotate renames the file, then sends SIGHUP: new lines go to a new file at the same path.
+  const stopReopening = reopenOnHangup(runtime.logger);
   try {
     const runner = await startJobRunner(runtime, { runJobs: true });
     runtime.logger.info({ worker: runtime.deps.workerId, maxConcurrentJobs: config.maxConcurrentJobs }, 'WORKER START');
@@ -26,6 +32,7 @@ async function workerCommand(io: CliIo): Promise<number> {
     await runner.stop();
     runtime.logger.info({ worker: runtime.deps.workerId }, 'WORKER STOP');
   } finally {
+    stopReopening();
     await runtime.close();
     stop.release();
   }

@@ -80,6 +80,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, cwd: emptyDir(), overrides: { jobTimeout: 'never' } })).toThrow(/--job-timeout="never"/);
   });
 
+  it('reads TRAWL_SERVER_NAMES as lower-case host names, and refuses a scheme or port naming the variable', () => {
+    expect(loadConfig({ env: {}, cwd: emptyDir() }).serverNames).toEqual([]);
+    const config = loadConfig({ env: { TRAWL_SERVER_NAMES: ' Trawl.Example.com, .lan ,[::1]' }, cwd: emptyDir() });
+    expect(config.serverNames).toEqual(['trawl.example.com', '.lan', '[::1]']);
+    expect(config.provenance.serverNames).toBe('env');
+    for (const bad of ['http://trawl.example.com', 'trawl.example.com:7777', 'a b']) {
+      expect(() => loadConfig({ env: { TRAWL_SERVER_NAMES: bad }, cwd: emptyDir() })).toThrow(`TRAWL_SERVER_NAMES=${JSON.stringify(bad)}: expected comma-separated host names`);
+    }
+  });
+
   it('reads origin overrides and keeps only the origin', () => {
     const config = loadConfig({ env: { TRAWL_ORIGIN_WIKIMEDIA_COMMONS: 'http://127.0.0.1:9001/' }, cwd: emptyDir() });
     expect(config.origins.wikimedia_commons).toBe('http://127.0.0.1:9001');

@@ -39,6 +39,11 @@ export interface Config {
   /** How long an open breaker skips its source before one trial run may go through. */
   readonly breakerCooldownMs: number;
   readonly apiToken: string | undefined;
+  /**
+   * Extra names `trawl serve` answers to in the `Host` header (TRAWL_SERVER_NAMES), lower-case;
+   * `.example.com` also covers every name under it. Loopback names and the bound address need none.
+   */
+  readonly serverNames: readonly string[];
   /** API keys by env var name (`PEXELS_API_KEY`, …); absent when not set. */
   readonly keys: Readonly<Record<string, string>>;
   /** `TRAWL_ORIGIN_<ID>` overrides by source id (scheme://host:port, no path). */
@@ -91,6 +96,14 @@ const list: Parser<string[]> = (t) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+/** Host names or IP literals, no scheme, no port; a leading dot stands for the name and every name under it. */
+const hostNames: Parser<string[]> = (t) => {
+  const names = (list(t) ?? []).map((name) => name.toLowerCase());
+  const label = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
+  const hostName = new RegExp(`^\\.?${label}(?:\\.${label})*$`);
+  const ipv6 = /^\[[0-9a-f:.]+\]$/;
+  return names.every((name) => hostName.test(name) || ipv6.test(name)) ? names : undefined;
+};
 const pixels: Parser<number> = (t) => {
   const n = Number(t.trim().replace(/_/g, ''));
   return Number.isInteger(n) && n > 0 ? n : undefined;
@@ -118,6 +131,7 @@ const SETTINGS: Setting<unknown>[] = [
   // At most the 20 runs per source that health remembers: the breaker is rebuilt from them on start.
   { key: 'breakerFailures', vars: ['TRAWL_BREAKER_FAILURES'], fallback: '5', parse: positiveInt(20), expect: 'a whole number from 1 to 20' },
   { key: 'breakerCooldownMs', vars: ['TRAWL_BREAKER_COOLDOWN'], fallback: '60s', parse: parseDuration, expect: DURATION },
+  { key: 'serverNames', vars: ['TRAWL_SERVER_NAMES'], fallback: '', parse: hostNames, expect: 'comma-separated host names as typed in a browser, without scheme or port (trawl.example.com, .lan, [fd00::1])' },
 ];
 
 /** Reads `<cwd>/.env` if present; a missing file is no error, an unreadable one is. */

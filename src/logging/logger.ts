@@ -5,10 +5,13 @@ import type { Config } from '../config/config.js';
 /** The operator log: JSON lines in `<data dir>/logs/trawl.log`, one object per line. */
 export type TrawlLogger = Logger;
 
+/** The file each logger writes to, so a long-running process can reopen it after rotation. */
+const files = new WeakMap<TrawlLogger, { reopen(): void }>();
+
 /** Opens the log file (creating `logs/`); writes are synchronous so a crash loses no line. */
 export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?: string } = {}): TrawlLogger {
   const destination = pino.destination({ dest: path.join(config.dataDir, 'logs', 'trawl.log'), mkdir: true, sync: true });
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: { pid: process.pid },
@@ -17,6 +20,31 @@ export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?:
     },
     destination,
   );
+  files.set(logger, destination);
+  return logger;
+}
+
+/**
+ * Reopens the logger's file at its path on SIGHUP, as logrotate's `postrotate` expects: after the
+ * old file was renamed, new lines go to a new file under the original name (see docs/operations.md).
+ * For long-running processes only (`trawl serve`, `trawl worker`): a listener replaces SIGHUP's
+ * default of ending the process. Windows has no SIGHUP, so there it does nothing (rotate with
+ * logrotate's `copytruncate` instead). Returns the remover.
+ */
+export function reopenOnHangup(logger: TrawlLogger): () => void {
+  const file = files.get(logger);
+  if (file === undefined || process.platform === 'win32') return () => undefined;
+  const onHangup = (): void => {
+    try {
+      file.reopen();
+      logger.info('LOG REOPENED');
+    } catch (err) {
+      // The old file may still be open; the process goes on either way.
+      logger.error({ err }, 'LOG REOPEN FAILED');
+    }
+  };
+  process.on('SIGHUP', onHangup);
+  return () => process.off('SIGHUP', onHangup);
 }
 
 /** A logger that writes nothing (tests, and commands that must not touch the data dir). */

@@ -53,8 +53,26 @@ describe('the OpenAPI document', () => {
     const events = doc.paths['/api/jobs/{id}/events']?.get;
     expect(events?.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:lastEventId', 'query:access_token', 'header:last-event-id']);
     expect(Object.keys(events?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
-    expect(events?.security).toEqual([{ bearerToken: [] }, { accessToken: [] }]);
+    // This server has no token: every secured operation may also be called without one.
+    expect(events?.security).toEqual([{ bearerToken: [] }, { accessToken: [] }, {}]);
+    expect(doc.paths['/metrics']?.get?.security).toEqual([{ bearerToken: [] }, {}]);
+    expect(Object.keys(doc.paths['/metrics']?.get?.responses ?? {})).toEqual(['200', '4XX', '5XX']);
+    expect(doc.servers).toEqual([{ url: '/', description: expect.any(String) as string }]);
+    expect(doc.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
     expect(JSON.stringify(doc)).not.toContain('"#/components/schemas/undefined"');
+  });
+
+  it('requires the bearer token on every secured operation when the server has one', async () => {
+    const secured = await buildTestApp(bed, { token: 'docs-token' });
+    try {
+      const doc = (await secured.inject({ method: 'GET', url: '/api/openapi.json', headers: { authorization: 'Bearer docs-token' } })).json<OpenApiDocument>();
+      expect(doc.paths['/api/jobs']?.post?.security).toEqual([{ bearerToken: [] }]);
+      expect(doc.paths['/api/jobs/{id}/events']?.get?.security).toEqual([{ bearerToken: [] }, { accessToken: [] }]);
+      expect(doc.paths['/metrics']?.get?.security).toEqual([{ bearerToken: [] }]);
+      expect(doc.components.securitySchemes.bearerToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    } finally {
+      await secured.close();
+    }
   });
 });
 
@@ -77,7 +95,8 @@ describe('/docs', () => {
     const evil = '<x-evil onload=alert(1)>';
     const doc: OpenApiDocument = {
       openapi: '3.1.0',
-      info: { title: evil, version: evil, description: '<script>alert(1)</script>' },
+      info: { title: evil, version: evil, description: '<script>alert(1)</script>', license: { name: evil, identifier: evil } },
+      servers: [{ url: evil, description: evil }],
       paths: {
         [`/x/${evil}`]: {
           [evil]: {

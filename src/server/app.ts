@@ -3,13 +3,14 @@
  * the API routes (one file per resource), its OpenAPI document and docs, and the dashboard.
  */
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { JobQueue } from '../services/job-queue.js';
 import type { Runtime } from '../services/runtime.js';
 import { tokenCheck } from './auth.js';
 import type { ServerContext } from './context.js';
 import { createErrorHandler } from './error-handler.js';
+import { hostCheck } from './host-check.js';
 import { collectRoutes } from './openapi.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -19,6 +20,7 @@ import { registerJobRoutes } from './routes/jobs.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { AJV_OPTIONS, coerceIntegerQuery } from './validation.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { registerDashboard } from './web.js';
 
 /** The largest request body accepted (a job request is a few hundred bytes). */
@@ -31,6 +33,8 @@ export interface AppOptions {
   runtime: Pick<Runtime, 'deps' | 'events' | 'logger'>;
   queue: Pick<JobQueue, 'submit' | 'cancel' | 'counts'>;
   config: Config;
+  /** The address the server listens on: requests naming it in `Host` are answered (see host-check.ts). */
+  host?: string;
   /** The built dashboard (`web/dist`); `/` answers 503 while it has no index.html. */
   webRoot?: string;
   /** Event stream timing; tests shorten it. */
@@ -58,17 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sse: { pingMs: options.sse?.pingMs ?? PING_MS, finishGraceMs: options.sse?.finishGraceMs ?? FINISH_GRACE_MS },
   };
   app.setErrorHandler(createErrorHandler(runtime.logger, BODY_LIMIT_BYTES));
-  if (config.apiToken !== undefined) {
-    const check = tokenCheck(config.apiToken);
-    app.addHook('onRequest', (request, _reply, done) => {
-      try {
-        check(request);
-        done();
-      } catch (err) {
-        done(err as Error);
-      }
-    });
-  }
+  // The Host check comes first: a rebound page learns nothing, not even whether a token is needed.
+  addRequestCheck(app, hostCheck({ ...(options.host === undefined ? {} : { listenHost: options.host }), serverNames: config.serverNames }));
+  if (config.apiToken !== undefined) addRequestCheck(app, tokenCheck(config.apiToken));
+  registerSecurityHeaders(app);
   app.addHook('preValidation', (request, _reply, done) => {
     coerceIntegerQuery(request);
     done();
@@ -84,7 +81,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSourceRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
   registerMetricsRoutes(app, ctx);
-  registerOpenApiRoutes(app, routes);
+  registerOpenApiRoutes(app, routes, { tokenRequired: config.apiToken !== undefined });
   await registerDashboard(app, options.webRoot);
   return app;
+}
+
+/** Runs `check` on every request (API, streams, metrics, dashboard, docs) before anything else; a throw answers with the error. */
+function addRequestCheck(app: FastifyInstance, check: (request: FastifyRequest) => void): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      check(request);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 }

@@ -38,9 +38,16 @@ export function tokenCheck(token: string): (request: FastifyRequest) => void {
   };
 }
 
-/** `/api/*` and `/metrics` need the token; the dashboard's files and `/docs` do not. */
+/**
+ * Whether a path needs the token (when one is set): `/api/*` and `/metrics`, not the dashboard's
+ * files nor `/docs`. Also judges decoded and oddly slashed forms (`//API/jobs`) as the router may.
+ */
+export function needsToken(pathname: string): boolean {
+  return /^\/+(api(\/|$)|metrics\/*$)/i.test(pathname);
+}
+
 function isApiRequest(request: FastifyRequest): boolean {
-  if (request.routeOptions.url?.startsWith('/api') === true || request.routeOptions.url === '/metrics') return true;
+  if (request.routeOptions.url !== undefined && needsToken(request.routeOptions.url)) return true;
   const pathname = request.url.split('?')[0] ?? '';
   let decoded = pathname;
   try {
@@ -48,7 +55,7 @@ function isApiRequest(request: FastifyRequest): boolean {
   } catch {
     // A malformed escape matches no route; judge it by its raw text.
   }
-  return /^\/+(api(\/|$)|metrics\/*$)/i.test(decoded);
+  return needsToken(decoded);
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {

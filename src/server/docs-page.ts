@@ -4,6 +4,14 @@
  */
 import type { JsonSchema, OpenApiDocument, OpenApiOperation } from './openapi.js';
 
+/** The page's one stylesheet, inline; its Content-Security-Policy allows exactly this text by hash. */
+export const DOCS_STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
+code,.path{font-family:ui-monospace,monospace}section{border-top:1px solid #ddd;padding:.5rem 0}
+.method{display:inline-block;min-width:4.5em;font-weight:bold;text-transform:uppercase}
+table{border-collapse:collapse;margin:.3rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+`;
+
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -16,12 +24,7 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(doc.info.title)} ${escapeHtml(doc.info.version)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
-code,.path{font-family:ui-monospace,monospace}section{border-top:1px solid #ddd;padding:.5rem 0}
-.method{display:inline-block;min-width:4.5em;font-weight:bold;text-transform:uppercase}
-table{border-collapse:collapse;margin:.3rem 0}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
-</style></head><body>
+<style>${DOCS_STYLE}</style></head><body>
 <h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1>
 <p>${escapeHtml(doc.info.description)}</p>
 <p>The machine-readable document is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI ${escapeHtml(doc.openapi)}).

@@ -18,6 +18,7 @@ export interface ErrorAnswer {
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   TRAWL_BAD_INPUT: 400,
   TRAWL_UNAUTHORIZED: 401,
+  TRAWL_HOST_NOT_ALLOWED: 403,
   TRAWL_NOT_FOUND: 404,
 };
 

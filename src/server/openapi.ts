@@ -4,6 +4,7 @@
  * in the route's config. A route without `config.doc` is not part of the API (static files).
  */
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { needsToken } from './auth.js';
 import { NAMED_SCHEMAS } from './schemas.js';
 
 /** What the docs say about a route beyond its schemas. */
@@ -57,7 +58,8 @@ export interface OpenApiOperation {
 /** The parts of an OpenAPI 3.1 document this generator writes. */
 export interface OpenApiDocument {
   openapi: '3.1.0';
-  info: { title: string; version: string; description: string };
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  servers: Array<{ url: string; description: string }>;
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
 }
@@ -93,12 +95,19 @@ const DEFAULT_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '5xx': 'An internal error (500 TRAWL_INTERNAL); the server log has the details',
 };
 
+/** What the document says about the server it is served by. */
+export interface OpenApiOptions {
+  version: string;
+  /** Whether the server has TRAWL_API_TOKEN set: then the token is required, else it may be left out. */
+  tokenRequired: boolean;
+}
+
 /** The OpenAPI 3.1 document of `routes`. */
-export function buildOpenApi(routes: readonly DocumentedRoute[], version: string): OpenApiDocument {
+export function buildOpenApi(routes: readonly DocumentedRoute[], options: OpenApiOptions): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    paths[path] = { ...paths[path], [route.method]: operation(route) };
+    paths[path] = { ...paths[path], [route.method]: operation(route, options.tokenRequired) };
   }
   const schemas: Record<string, JsonSchema> = {};
   for (const [schema, name] of NAMED_SCHEMAS) schemas[name] = refs(schema, schema) as JsonSchema;
@@ -106,9 +115,12 @@ export function buildOpenApi(routes: readonly DocumentedRoute[], version: string
     openapi: '3.1.0',
     info: {
       title: 'Trawl API',
-      version,
-      description: 'Start media harvesting jobs, watch them live and fetch their files. When the server has TRAWL_API_TOKEN set, every /api/* call needs Authorization: Bearer <token>.',
+      version: options.version,
+      description: 'Start media harvesting jobs, watch them live and fetch their files. When the server has TRAWL_API_TOKEN set, every /api/* and /metrics call needs Authorization: Bearer <token>.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    // Relative: the document is served by the API it describes, under whatever name reaches it.
+    servers: [{ url: '/', description: 'The server that serves this document' }],
     paths,
     components: {
       schemas,
@@ -120,7 +132,7 @@ export function buildOpenApi(routes: readonly DocumentedRoute[], version: string
   };
 }
 
-function operation(route: DocumentedRoute): OpenApiOperation {
+function operation(route: DocumentedRoute, tokenRequired: boolean): OpenApiOperation {
   const { schema, doc } = route;
   const op: OpenApiOperation = {
     operationId: `${route.method}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
@@ -131,7 +143,8 @@ function operation(route: DocumentedRoute): OpenApiOperation {
   };
   if (doc.description !== undefined) op.description = doc.description;
   if (schema.body !== undefined) op.requestBody = { required: true, content: { 'application/json': { schema: refs(schema.body) as JsonSchema } } };
-  if (route.url.startsWith('/api')) op.security = [{ bearerToken: [] }, ...(route.queryToken ? [{ accessToken: [] }] : [])];
+  // `{}` (no credentials) is an alternative only on a server without a token.
+  if (needsToken(route.url)) op.security = [{ bearerToken: [] }, ...(route.queryToken ? [{ accessToken: [] }] : []), ...(tokenRequired ? [] : [{}])];
   return op;
 }
 

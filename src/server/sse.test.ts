@@ -59,6 +59,7 @@ describe('a job event stream', () => {
     const job = await submitSlowJob();
     const client = await SseClient.open(`${server.url}/api/jobs/${job.id}/events`);
     expect(client.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(client.response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(client.response.headers.get('cache-control')).toMatch(/no-cache/);
     const frames = await client.events();
     expect(await client.endedByServer()).toBe(true);

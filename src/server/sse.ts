@@ -9,6 +9,7 @@ import { TERMINAL_JOB_STATUSES } from '../domain.js';
 import type { TrawlLogger } from '../logging/logger.js';
 import type { EventFeed } from '../engine/event-recorder.js';
 import type { Store, StoredEvent } from '../store/store.js';
+import { BASE_SECURITY_HEADERS } from './security-headers.js';
 
 /** Which events one stream carries, where it resumes, and its timing. */
 export interface EventStreamOptions {
@@ -29,6 +30,8 @@ const HEADERS = {
   'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
   'x-accel-buffering': 'no',
+  // Written past Fastify's hooks, so the headers every answer carries are added here.
+  ...BASE_SECURITY_HEADERS,
 } as const;
 const PAGE_SIZE = 500;
 /** Live events waiting for a slow client; past this the stream closes and the client resumes later. */

@@ -80,7 +80,7 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
   };
 }
 
-export type TestAppOptions = Partial<Pick<AppOptions, 'webRoot' | 'sse'>> & { token?: string };
+export type TestAppOptions = Partial<Pick<AppOptions, 'webRoot' | 'sse' | 'host'>> & { token?: string };
 
 function appOptions(bed: TestBed, options: TestAppOptions): AppOptions {
   const config: Config = { ...bed.config, apiToken: options.token };
@@ -90,6 +90,7 @@ function appOptions(bed: TestBed, options: TestAppOptions): AppOptions {
     config,
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     ...(options.sse === undefined ? {} : { sse: options.sse }),
+    ...(options.host === undefined ? {} : { host: options.host }),
   };
 }
 

@@ -48,6 +48,7 @@ describe('runDoctor', () => {
         { name: 'TRAWL_JOB_TIMEOUT', value: '2m', origin: '.env' },
         { name: 'TRAWL_SOURCE_TIMEOUT', value: '30s', origin: 'default' },
         { name: 'PEXELS_API_KEY', value: 'set', origin: 'env' },
+        { name: 'TRAWL_SERVER_NAMES', value: '(none)', origin: 'default' },
       ]),
     );
     expect(JSON.stringify(report)).not.toContain('secret-value');

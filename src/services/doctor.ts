@@ -1,7 +1,8 @@
 /**
  * `trawl doctor`: checks the configuration, the data dir, the database, the disk, the sources'
  * keys and the jobs, and says exactly what is wrong. It changes nothing (a probe file it writes is
- * deleted at once) and makes no network request but to a PostgreSQL database TRAWL_DATABASE_URL names.
+ * deleted at once) and makes no network request but to a PostgreSQL database TRAWL_DATABASE_URL names,
+ * unless asked to probe the sources online (`--online`, see doctor-online.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rmdir, stat, statfs, unlink, writeFile } from 'node:fs/promises';
@@ -18,11 +19,13 @@ import { openPostgresStore, type PostgresStore } from '../store/postgres/postgre
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite.store.js';
 import { MAX_JOB_LIST_LIMIT } from '../store/queries.js';
 import { type SettingLine, settingLines } from './doctor-settings.js';
+import { type SourceProbe, probeSources } from './doctor-online.js';
 import { isStuck, lastSignOfLife } from './reaper.js';
+import type { HttpClient } from '../net/http.js';
 
 /** One finding: `ok` false makes it a problem, and `detail` says exactly what is wrong. */
 export interface DoctorCheck {
-  name: 'settings' | 'data dir' | 'database' | 'disk' | 'sources' | 'jobs';
+  name: 'settings' | 'data dir' | 'database' | 'disk' | 'sources' | 'jobs' | 'online';
   ok: boolean;
   detail: string;
 }
@@ -33,15 +36,32 @@ export interface DoctorReport {
   checks: DoctorCheck[];
   /** The failed checks' details: empty when all is well. */
   problems: string[];
+  /** Each source's probe, when run with `online`. */
+  online?: SourceProbe[];
 }
 
-/** Runs every check against `config` (loaded from `env`); `registry` lists the sources whose keys matter. */
-export async function runDoctor(config: Config, options: { env: NodeJS.ProcessEnv; registry: readonly Source[]; now?: Date }): Promise<DoctorReport> {
+/** What `runDoctor` checks against, and whether it goes online. */
+export interface DoctorOptions {
+  /** The environment the config was loaded from. */
+  env: NodeJS.ProcessEnv;
+  /** The sources whose keys matter (and which are probed online). */
+  registry: readonly Source[];
+  now?: Date;
+  /** Probe each configured source with one small search over this client; without it, no source is contacted. */
+  online?: HttpClient;
+}
+
+/** Runs every check against `config`; a source that cannot be reached online is a problem, one without its key is not. */
+export async function runDoctor(config: Config, options: DoctorOptions): Promise<DoctorReport> {
   const now = options.now ?? new Date();
   const checks: DoctorCheck[] = [...checkTimings(config), await checkDataDir(config.dataDir, config.dataDirReason), await checkDisk(config)];
   const database = await checkDatabase(config, now);
   checks.push(...database, ...checkSources(config, options.registry));
-  return { settings: settingLines(config, options.env), checks, problems: checks.filter((check) => !check.ok).map((check) => check.detail) };
+  const online = options.online === undefined ? undefined : await probeSources(config, options.registry, { http: options.online });
+  for (const probe of online ?? []) checks.push({ name: 'online', ok: probe.outcome === 'ok' || probe.outcome === 'skipped', detail: probe.detail });
+  const report: DoctorReport = { settings: settingLines(config, options.env), checks, problems: checks.filter((check) => !check.ok).map((check) => check.detail) };
+  if (online !== undefined) report.online = online;
+  return report;
 }
 
 /** The reaper must never take a live job for a dead one. */

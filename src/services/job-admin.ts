@@ -49,9 +49,10 @@ export interface JobDetails {
 export async function describeJob(store: Store, logFile: string, id: string, options: { events: number; logLines: number; signal?: AbortSignal }): Promise<JobDetails> {
   const job = await store.getJob(id);
   if (job === undefined) throw new TrawlError('TRAWL_NOT_FOUND', `job ${id} does not exist`, { context: { jobId: id } });
-  const events = await store.listEvents(id);
-  const log = await readJobLogLines(logFile, id, { limit: options.logLines, ...(options.signal ? { signal: options.signal } : {}) });
-  return { job, events: events.slice(-options.events), eventCount: events.length, log };
+  // Only what is shown is read: the end of the event log, and the log file from its end backwards.
+  const { events, total } = await store.tailEvents(id, options.events);
+  const { lines } = await readJobLogLines(logFile, id, { limit: options.logLines, ...(options.signal ? { signal: options.signal } : {}) });
+  return { job, events, eventCount: total, log: lines };
 }
 
 /**

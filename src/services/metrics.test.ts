@@ -129,6 +129,13 @@ describe('createMetrics', () => {
     other.stop();
   });
 
+  it('names only counters …_total (promtool rejects gauges so named), keeping the labelled active-handle gauges', async () => {
+    const text = await setup().metrics.render();
+    const types = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => ({ name, type }));
+    expect(types.filter(({ name, type }) => name?.endsWith('_total') === true && type !== 'counter')).toEqual([]);
+    for (const name of ['trawl_nodejs_active_handles', 'trawl_nodejs_active_requests', 'trawl_nodejs_active_resources']) expect(types).toContainEqual({ name, type: 'gauge' });
+  });
+
   it('stops counting once stopped', async () => {
     const { bus, metrics } = setup();
     metrics.stop();

@@ -38,10 +38,17 @@ export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = { clo
 // Request-level timeouts (connect + headers, and a silent body); a too-slow body is a speed guard.
 const REQUEST_TIMEOUT_CODES: readonly ErrorCode[] = ['TRAWL_REQUEST_TIMEOUT', 'TRAWL_BODY_IDLE'];
 
+const DEFAULT_PREFIX = 'trawl_';
+const UNSUMMED_GAUGES = ['nodejs_active_handles', 'nodejs_active_requests', 'nodejs_active_resources'] as const;
+
 /** Creates the metrics and starts counting the bus's events. */
 export function createMetrics(deps: MetricsDeps): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'trawl_' });
+  collectDefaultMetrics({ register: registry, prefix: DEFAULT_PREFIX });
+  // prom-client also exports each of these as a gauge named `…_total`, which Prometheus reserves for
+  // counters (promtool rejects it). They only sum the labelled gauge of the same name without the
+  // suffix: `sum(trawl_nodejs_active_handles)` gives the same number.
+  for (const name of UNSUMMED_GAUGES) registry.removeSingleMetric(`${DEFAULT_PREFIX}${name}_total`);
   const running = new Set<string>();
   const metrics = defineEventMetrics(registry);
   defineScrapedGauges(registry, deps, running);

@@ -202,6 +202,21 @@ export function selectEvents(db: Kysely<Database>, jobId: string, afterId: numbe
   return query.orderBy('id');
 }
 
+/** Throws TRAWL_BAD_INPUT unless `limit` is a positive integer: the size of an event page or tail. */
+export function checkEventLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new TrawlError('TRAWL_BAD_INPUT', `event page limit must be a positive integer, got ${limit}`);
+}
+
+/** A job's last `limit` events, newest first. */
+export function selectLastEvents(db: Kysely<Database>, jobId: string, limit: number) {
+  return db.selectFrom('job_events').selectAll().where('job_id', '=', jobId).orderBy('id', 'desc').limit(limit);
+}
+
+/** How many events a job has. */
+export function countEvents(db: Kysely<Database>, jobId: string) {
+  return db.selectFrom('job_events').select((eb) => eb.fn.countAll().as('count')).where('job_id', '=', jobId);
+}
+
 /** A page of every job's events in id order, only those after `afterId` when given. */
 export function selectAllEvents(db: Kysely<Database>, afterId: number | undefined, limit: number) {
   let query = db.selectFrom('job_events').selectAll();

@@ -291,6 +291,26 @@ export function describeStoreConformance(name: string, open: () => Promise<Store
       await expect(store.listAllEvents(undefined, 0)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
     });
 
+    it("reads the end of a job's event log and its length, without the rest", async () => {
+      const job = newJob();
+      const other = newJob();
+      await store.createJob(job);
+      await store.createJob(other);
+      expect(await store.tailEvents(job.id, 3)).toEqual({ events: [], total: 0 });
+      const ids: number[] = [];
+      for (let n = 0; n < 7; n++) {
+        ids.push(await store.appendEvent(job.id, `event.${n}`, { n }));
+        await store.appendEvent(other.id, 'noise', { n });
+      }
+      const tail = await store.tailEvents(job.id, 3);
+      expect(tail.total).toBe(7);
+      expect(tail.events.map((event) => [event.id, event.jobId, event.name, event.data])).toEqual(ids.slice(4).map((id, k) => [id, job.id, `event.${k + 4}`, { n: k + 4 }]));
+      expect(tail.events).toEqual((await store.listEvents(job.id)).slice(-3));
+      expect(await store.tailEvents(job.id, 100)).toEqual({ events: await store.listEvents(job.id), total: 7 });
+      expect(await store.tailEvents(uniqueId('missing'), 5)).toEqual({ events: [], total: 0 });
+      for (const bad of [0, -1, 1.5]) await expect(store.tailEvents(job.id, bad)).rejects.toMatchObject({ code: 'TRAWL_BAD_INPUT' });
+    });
+
     it('keeps one quota per source, the latest replacing the earlier', async () => {
       await store.saveQuota({ source: 'unsplash', remaining: 10, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:00:00.000Z' });
       await store.saveQuota({ source: 'unsplash', remaining: 0, limit: 50, resetAt: '2030-01-01T01:00:00.000Z', updatedAt: '2030-01-01T00:30:00.000Z' });

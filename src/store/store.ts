@@ -45,6 +45,14 @@ export interface StoredEvent {
   at: string;
 }
 
+/** The end of a job's event log (see `Store.tailEvents`). */
+export interface EventLogTail {
+  /** The last events, oldest first. */
+  events: StoredEvent[];
+  /** How many events the job has in all. */
+  total: number;
+}
+
 /** An event to append to a job's log. */
 export interface NewEvent {
   jobId: string;
@@ -182,6 +190,12 @@ export interface Store {
   appendEvents(events: readonly NewEvent[]): Promise<number[]>;
   /** The job's events in order, those after `afterId` when given. */
   listEvents(jobId: string, afterId?: number): Promise<StoredEvent[]>;
+  /**
+   * The job's last `limit` events, oldest first, and how many it has in all: the end of a long event
+   * log without reading the rest (`trawl jobs show`).
+   * @throws TrawlError TRAWL_BAD_INPUT when `limit` is not a positive integer.
+   */
+  tailEvents(jobId: string, limit: number): Promise<EventLogTail>;
   /**
    * Every job's events in id order, at most `limit` of them, those after `afterId` when given: a
    * page of the all-jobs stream. Page on by passing the last id returned.

@@ -220,9 +220,12 @@ describe.skipIf(SKIP_BROWSER_SUITE)(SUITE, () => {
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(errors).toEqual([]);
-    // The canary works: the same text parsed as markup does set the flag.
+    // The canary works: the same text parsed as markup does make the element; its inline handler
+    // then meets the second defence, the Content-Security-Policy, and never runs.
     await page.evaluate(`document.body.insertAdjacentHTML('beforeend', ${JSON.stringify(XSS)})`);
-    await expect.poll(() => page.evaluate('window.__xss')).toBe(1);
+    await expect.poll(() => page.locator('img[src="x"]').count()).toBe(1);
+    await expect.poll(() => page.evaluate('document.querySelector(\'img[src="x"]\').complete')).toBe(true);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
   });
 
   it('saves a screenshot of a finished job page with its gallery', async () => {

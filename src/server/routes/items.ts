@@ -5,10 +5,9 @@ import type { Item } from '../../domain.js';
 import { TrawlError } from '../../errors.js';
 import type { ServerContext } from '../context.js';
 import { errorResponses, fileQuerySchema, idParamsSchema, itemSchema } from '../schemas.js';
+import { FILE_CSP } from '../security-headers.js';
 import { requireJob } from './jobs.js';
 
-/** Sandboxes a served file: even an SVG or HTML file cannot run script on the dashboard's origin. */
-const FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
 
 /** A job's items, and each item's file. */
 export function registerItemRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -46,7 +45,8 @@ export function registerItemRoutes(app: FastifyInstance, ctx: ServerContext): vo
       if (item === undefined) throw new TrawlError('TRAWL_NOT_FOUND', `item ${request.params.id} does not exist`, { context: { itemId: request.params.id } });
       const file = path.resolve(item.path);
       if (!(await isFile(file))) throw new TrawlError('TRAWL_NOT_FOUND', `the file of item ${item.id} is no longer on disk`, { context: { itemId: item.id } });
-      reply.header('content-type', item.contentType).header('x-content-type-options', 'nosniff').header('content-security-policy', FILE_CSP);
+      // nosniff (added to every answer) makes the browser take the type sniffed at save time as final.
+      reply.header('content-type', item.contentType).header('content-security-policy', FILE_CSP);
       return reply.sendFile(path.basename(file), path.dirname(file), { contentType: false, dotfiles: 'allow' });
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { catchUpSourceBooks } from '../../engine/source-health.js';
 import { createMetrics } from '../../services/metrics.js';
 import type { ServerContext } from '../context.js';
+import { errorResponses } from '../schemas.js';
 
 /**
  * `GET /metrics`: Prometheus text (`trawl_` prefix) fed by the job events — jobs by state, source
@@ -16,7 +17,10 @@ export function registerMetricsRoutes(app: FastifyInstance, ctx: ServerContext):
   });
   app.get(
     '/metrics',
-    { config: { doc: { tag: 'service', summary: 'Prometheus metrics (text format), trawl_ prefix', produces: { status: '200', type: 'text/plain', description: 'Prometheus exposition format' } } } },
+    {
+      schema: { response: errorResponses },
+      config: { doc: { tag: 'service', summary: 'Prometheus metrics (text format), trawl_ prefix', produces: { status: '200', type: 'text/plain', description: 'Prometheus exposition format' } } },
+    },
     async (_request, reply) => {
       // Breaker states and quotas as every process on the database left them, not only this one.
       await catchUpSourceBooks(ctx.runtime.deps);

@@ -3,18 +3,17 @@ import { VERSION } from '../../config/config.js';
 import { renderDocsPage } from '../docs-page.js';
 import { type DocumentedRoute, type OpenApiDocument, buildOpenApi } from '../openapi.js';
 import { errorResponses } from '../schemas.js';
+import { DOCS_CSP } from '../security-headers.js';
 
-/** Strict for the docs page: no scripts, no outside resources, inline styles only. */
-const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /**
  * `/api/openapi.json` and the readable `/docs`, both generated once, on first request, from the
  * routes collected so far (by then every route is registered).
  */
-export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly DocumentedRoute[]): void {
+export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly DocumentedRoute[], options: { tokenRequired: boolean }): void {
   let document: OpenApiDocument | undefined;
   let page: string | undefined;
-  const openApi = (): OpenApiDocument => (document ??= buildOpenApi(routes, VERSION));
+  const openApi = (): OpenApiDocument => (document ??= buildOpenApi(routes, { version: VERSION, tokenRequired: options.tokenRequired }));
 
   app.get(
     '/api/openapi.json',
@@ -27,6 +26,6 @@ export function registerOpenApiRoutes(app: FastifyInstance, routes: readonly Doc
 
   app.get('/docs', async (_request, reply) => {
     page ??= renderDocsPage(openApi());
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).header('x-content-type-options', 'nosniff').send(page);
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).send(page);
   });
 }

@@ -12,7 +12,7 @@ import type { ErrorInfo, Item, ItemFailure, Job, SourceRun } from '../../domain.
 import { TrawlError, type ErrorContext } from '../../errors.js';
 import * as q from '../queries.js';
 import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceOutcome, rowToSourceRun, type Database, type JobRowWithCounts } from '../schema.js';
-import type { CancelOutcome, JobFilter, JobPatch, Lease, NewEvent, NewJob, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
+import type { CancelOutcome, EventLogTail, JobFilter, JobPatch, Lease, NewEvent, NewJob, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
 import { maskDatabaseUrl, toStoreError } from './postgres-errors.js';
 import * as leases from './postgres-leases.js';
 import { EVENTS_CHANNEL, EventSubscriptions } from './postgres-listener.js';
@@ -233,9 +233,19 @@ export class PostgresStore implements Store {
     return this.call(`list events of job ${jobId}`, { jobId }, async () => (await q.selectEvents(this.db, jobId, afterId).execute()).map(rowToEvent));
   }
 
+  tailEvents(jobId: string, limit: number): Promise<EventLogTail> {
+    return this.call(`read the last events of job ${jobId}`, { jobId }, async () => {
+      q.checkEventLimit(limit);
+      // Listed first, counted second: an event appended in between is counted, never listed without being counted.
+      const events = (await q.selectLastEvents(this.db, jobId, limit).execute()).map(rowToEvent).reverse();
+      const total = Number((await q.countEvents(this.db, jobId).executeTakeFirst())?.count ?? 0);
+      return { events, total };
+    });
+  }
+
   listAllEvents(afterId: number | undefined, limit: number): Promise<StoredEvent[]> {
     return this.call('list events of every job', {}, async () => {
-      if (!Number.isInteger(limit) || limit < 1) throw new TrawlError('TRAWL_BAD_INPUT', `event page limit must be a positive integer, got ${limit}`);
+      q.checkEventLimit(limit);
       return (await q.selectAllEvents(this.db, afterId, limit).execute()).map(rowToEvent);
     });
   }

@@ -13,7 +13,7 @@ import type { ErrorInfo, Item, ItemFailure, Job, SourceRun } from '../../domain.
 import { TrawlError, type ErrorContext } from '../../errors.js';
 import * as q from '../queries.js';
 import { rowToEvent, rowToFailure, rowToItem, rowToJob, rowToQuota, rowToSourceOutcome, rowToSourceRun, type Database as Schema, type JobRowWithCounts } from '../schema.js';
-import type { CancelOutcome, JobFilter, JobPatch, Lease, NewEvent, NewJob, OwnJobCancel, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
+import type { CancelOutcome, EventLogTail, JobFilter, JobPatch, Lease, NewEvent, NewJob, OwnJobCancel, Store, StuckJobClose, StoredEvent, StoredQuota, StoredSourceOutcome } from '../store.js';
 import type { Migration } from '../migration.js';
 import { migrate, pendingMigrations } from './migrations.js';
 import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
@@ -236,9 +236,20 @@ export class SqliteStore implements Store {
     );
   }
 
+  tailEvents(jobId: string, limit: number): Promise<EventLogTail> {
+    return this.call(`read the last events of job ${jobId}`, { jobId }, () => {
+      q.checkEventLimit(limit);
+      // One snapshot: the count includes exactly the events listed and those before them.
+      return this.executor.read(() => ({
+        events: this.executor.all(q.selectLastEvents(builder, jobId, limit)).map(rowToEvent).reverse(),
+        total: Number(this.executor.first(q.countEvents(builder, jobId))?.count ?? 0),
+      }));
+    });
+  }
+
   listAllEvents(afterId: number | undefined, limit: number): Promise<StoredEvent[]> {
     return this.call('list events of every job', {}, () => {
-      if (!Number.isInteger(limit) || limit < 1) throw new TrawlError('TRAWL_BAD_INPUT', `event page limit must be a positive integer, got ${limit}`);
+      q.checkEventLimit(limit);
       return this.executor.all(q.selectAllEvents(builder, afterId, limit)).map(rowToEvent);
     });
   }
