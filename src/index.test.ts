@@ -4,6 +4,7 @@
  * events to `onEvent`, rejects bad options naming them, and prints nothing.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,6 +98,18 @@ describe('harvest()', () => {
     expect(report.status).toBe('cancelled');
     expect(report.items).toEqual([]);
     expect(requestsOfThisTest().filter((r) => r.target === 'media')).toEqual([]);
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('keeps no file open once it resolves (a long-running caller calls it again and again)', async () => {
+    const openFiles = (): string[] => readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    });
+    for (let i = 0; i < 3; i++) await harvest({ query: 'cats', sources: ['openverse'], limit: 1, ...where() });
+    expect(openFiles().filter((f) => f.startsWith(dir))).toEqual([]);
   });
 
   it.each([

@@ -5,10 +5,13 @@ import type { Config } from '../config/config.js';
 /** The operator log: JSON lines in `<data dir>/logs/trawl.log`, one object per line. */
 export type TrawlLogger = Logger;
 
+type LogFile = ReturnType<typeof pino.destination>;
+const logFiles = new WeakMap<TrawlLogger, LogFile>();
+
 /** Opens the log file (creating `logs/`); writes are synchronous so a crash loses no line. */
 export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?: string } = {}): TrawlLogger {
   const destination = pino.destination({ dest: path.join(config.dataDir, 'logs', 'trawl.log'), mkdir: true, sync: true });
-  return pino(
+  const logger = pino(
     {
       level: options.level ?? 'info',
       base: { pid: process.pid },
@@ -17,6 +20,27 @@ export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?:
     },
     destination,
   );
+  logFiles.set(logger, destination);
+  return logger;
+}
+
+/**
+ * Closes the log file a {@link createLogger} logger opened and silences the logger, so a line
+ * logged late (a background write failing after shutdown) is dropped rather than thrown. A
+ * program that opens a runtime per job (the library's `harvest()`) keeps no descriptor per call.
+ */
+export async function closeLogger(logger: TrawlLogger): Promise<void> {
+  logger.flush();
+  logger.level = 'silent';
+  const file = logFiles.get(logger);
+  if (file === undefined) return;
+  logFiles.delete(logger);
+  await new Promise<void>((resolve) => {
+    file.once('close', () => resolve());
+    // A failing close still ends the wait: there is nothing left to write to.
+    file.once('error', () => resolve());
+    file.end();
+  });
 }
 
 /** A logger that writes nothing (tests, and commands that must not touch the data dir). */
