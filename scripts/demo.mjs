@@ -12,13 +12,10 @@ const PORT = 7777;
 const BASE = `http://${HOST}:${PORT}`;
 
 const { startSimulator } = await import('../dist/sim/simulator.js');
-const { readDotEnv } = await import('../dist/config/config.js');
+const { withCheckoutData } = await import('./checkout-data.mjs');
 const sim = await startSimulator({ itemsPerQuery: 40 });
 sim.setFaults([{ target: '*:media', fault: 'slow', bytesPerSecond: 48 * 1024 }]);
-const env = { ...process.env, ...sim.env() };
-if (env.TRAWL_DATA_DIR === undefined && readDotEnv(process.cwd()).TRAWL_DATA_DIR === undefined) {
-  env.TRAWL_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
-}
+const env = withCheckoutData({ ...process.env, ...sim.env() });
 
 const bin = fileURLToPath(new URL('../bin/trawl.js', import.meta.url));
 // Its own process group: Ctrl-C reaches only this script, which passes it on once.

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
-import { TrawlError } from '../errors.js';
+import { TrawlError, isTrawlError } from '../errors.js';
 import type { FilterInput } from '../filters/parse.js';
-import { buildJobRequest } from '../services/job-request.js';
-import { buildReport, exitCodeFor } from '../services/report.js';
+import { buildJobRequest, renameBadInput } from '../services/job-request.js';
+import { exitCodeFor } from '../services/report.js';
 import { SOURCE_LIST } from '../sources/registry.js';
-import type { Job } from '../domain.js';
 import { fetchHelpText } from './fetch-help.js';
 import { describeRun, showProgress } from './progress.js';
 import { type CliIo, UsageError } from './io.js';
@@ -87,22 +86,23 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,
   // so a usage error answers at once.
-  const [{ openRuntime }, { harvest }] = await Promise.all([import('../services/runtime.js'), import('../services/harvest.js')]);
-  const runtime = await openRuntime(config);
-  const stopProgress = showProgress(runtime.deps.bus, io.stderr);
+  const { runOneJob } = await import('../services/harvest.js');
   const cancel = new AbortController();
-  let created: Job | undefined;
+  // Set once the job is recorded: a second Ctrl-C then closes it before the process exits.
+  let quit: (() => void) | undefined;
   const stopSignals = io.onInterrupt(
     () => {
       io.stderr.write('\ncancelling… (press Ctrl-C again to quit at once)\n');
       cancel.abort(new TrawlError('TRAWL_CANCELLED', 'cancelled by the user (Ctrl-C)'));
     },
-    () => quitJob(runtime, created, io),
+    () => quit?.(),
   );
   try {
-    const job = await harvest(runtime, request, { cancel: cancel.signal, onCreated: (job) => (created = job) });
-    stopProgress();
-    const report = await buildReport(runtime.deps.store, job);
+    const { job, report } = await runOneJob(config, request, {
+      signal: cancel.signal,
+      watch: (bus) => showProgress(bus, io.stderr),
+      onCreated: (created, runtime) => (quit = () => quitJob(runtime, created, io)),
+    });
     if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else {
       for (const run of job.sources) io.stdout.write(`${run.source.padEnd(18)} ${describeRun(run)}\n`);
@@ -111,8 +111,6 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
     return exitCodeFor(job.status);
   } finally {
     stopSignals();
-    stopProgress();
-    await runtime.close();
   }
 }
 
@@ -132,11 +130,7 @@ function asUsage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof TrawlError && err.code === 'TRAWL_BAD_INPUT') {
-      const field = typeof err.context.field === 'string' ? err.context.field : '';
-      const flag = FLAG_FOR_FIELD[field] ?? field;
-      throw new UsageError(err.message.startsWith(`${field}:`) ? `${flag}:${err.message.slice(field.length + 1)}` : err.message);
-    }
-    throw err;
+    const renamed = renameBadInput(err, FLAG_FOR_FIELD);
+    throw isTrawlError(renamed, 'TRAWL_BAD_INPUT') ? new UsageError(renamed.message) : renamed;
   }
 }

@@ -5,8 +5,9 @@ import type { Config } from '../config/config.js';
 /** The operator log: JSON lines in `<data dir>/logs/trawl.log`, one object per line. */
 export type TrawlLogger = Logger;
 
-/** The file each logger writes to, so a long-running process can reopen it after rotation. */
-const files = new WeakMap<TrawlLogger, { reopen(): void }>();
+type LogFile = ReturnType<typeof pino.destination>;
+/** The file each logger writes to: reopened after rotation, closed with the runtime. */
+const logFiles = new WeakMap<TrawlLogger, LogFile>();
 
 /** Opens the log file (creating `logs/`); writes are synchronous so a crash loses no line. */
 export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?: string } = {}): TrawlLogger {
@@ -20,7 +21,7 @@ export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?:
     },
     destination,
   );
-  files.set(logger, destination);
+  logFiles.set(logger, destination);
   return logger;
 }
 
@@ -32,7 +33,7 @@ export function createLogger(config: Pick<Config, 'dataDir'>, options: { level?:
  * logrotate's `copytruncate` instead). Returns the remover.
  */
 export function reopenOnHangup(logger: TrawlLogger): () => void {
-  const file = files.get(logger);
+  const file = logFiles.get(logger);
   if (file === undefined || process.platform === 'win32') return () => undefined;
   const onHangup = (): void => {
     try {
@@ -45,6 +46,25 @@ export function reopenOnHangup(logger: TrawlLogger): () => void {
   };
   process.on('SIGHUP', onHangup);
   return () => process.off('SIGHUP', onHangup);
+}
+
+/**
+ * Closes the log file a {@link createLogger} logger opened and silences the logger, so a line
+ * logged late (a background write failing after shutdown) is dropped rather than thrown. A
+ * program that opens a runtime per job (the library's `harvest()`) keeps no descriptor per call.
+ */
+export async function closeLogger(logger: TrawlLogger): Promise<void> {
+  logger.flush();
+  logger.level = 'silent';
+  const file = logFiles.get(logger);
+  if (file === undefined) return;
+  logFiles.delete(logger);
+  await new Promise<void>((resolve) => {
+    file.once('close', () => resolve());
+    // A failing close still ends the wait: there is nothing left to write to.
+    file.once('error', () => resolve());
+    file.end();
+  });
 }
 
 /** A logger that writes nothing (tests, and commands that must not touch the data dir). */

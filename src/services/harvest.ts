@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/config.js';
 import { type Job, type JobRequest, pendingRun } from '../domain.js';
+import type { EventBus } from '../engine/events.js';
 import { runJob } from '../engine/job-runner.js';
 import { reapAtStartup, sweepOrphans } from './reaper.js';
-import type { Runtime } from './runtime.js';
-
+import { type JobReport, buildReport } from './report.js';
+import { type Runtime, openRuntime } from './runtime.js';
 
 /** Records a new job (queued, its sources pending) and returns it. */
 export async function submitJob(runtime: Runtime, request: JobRequest): Promise<Job> {
@@ -35,3 +37,31 @@ export async function harvest(runtime: Runtime, request: JobRequest, options: { 
   return final;
 }
 
+
+/**
+ * Runs one job start to finish with a runtime of its own, opened here and closed before it
+ * resolves: what `trawl fetch` and the library's `harvest()` share. `watch` subscribes to the
+ * job's events for the run and returns its unsubscribe; `signal` cancels the job, which then
+ * ends `cancelled` (resolved, not rejected).
+ */
+export async function runOneJob(
+  config: Config,
+  request: JobRequest,
+  options: { signal?: AbortSignal; watch?: (bus: EventBus) => () => void; onCreated?: (job: Job, runtime: Runtime) => void } = {},
+): Promise<{ job: Job; report: JobReport }> {
+  const runtime = await openRuntime(config);
+  const unwatch = options.watch?.(runtime.deps.bus);
+  const { signal, onCreated } = options;
+  try {
+    const job = await harvest(runtime, request, {
+      ...(signal === undefined ? {} : { cancel: signal }),
+      ...(onCreated === undefined ? {} : { onCreated: (created: Job) => onCreated(created, runtime) }),
+    });
+    // Stopped before the report is read, so a progress display draws its last frame first.
+    unwatch?.();
+    return { job, report: await buildReport(runtime.deps.store, job) };
+  } finally {
+    unwatch?.();
+    await runtime.close();
+  }
+}

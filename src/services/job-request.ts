@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
 import { parseDuration } from '../config/units.js';
 import { type JobRequest, type MediaType, type SourceId, isSourceId } from '../domain.js';
-import { TrawlError } from '../errors.js';
+import { TrawlError, isTrawlError } from '../errors.js';
 import { parseFilters } from '../filters/parse.js';
 import { type Source, availability } from '../sources/source.js';
 
@@ -108,4 +108,16 @@ function parseSources(value: unknown, type: MediaType, config: Config, registry:
     if (!known.includes(id)) throw bad('sources', `source "${id}" is not available in this version; available: ${known.join(', ')}`);
   }
   return ids as SourceId[];
+}
+
+/**
+ * A TRAWL_BAD_INPUT error from {@link buildJobRequest} re-worded with the name the caller knows the
+ * field by (a CLI flag, a library option), e.g. `outDir: …` → `--out: …`; any other error as it is.
+ */
+export function renameBadInput(err: unknown, names: Readonly<Record<string, string>>): unknown {
+  if (!isTrawlError(err, 'TRAWL_BAD_INPUT')) return err;
+  const field = typeof err.context.field === 'string' ? err.context.field : '';
+  const name = names[field];
+  if (name === undefined || !err.message.startsWith(`${field}:`)) return err;
+  return new TrawlError('TRAWL_BAD_INPUT', `${name}${err.message.slice(field.length)}`, { cause: err.cause, context: { ...err.context, field: name } });
 }

@@ -1,6 +1,12 @@
 import { publicItem } from '../download/manifest.js';
-import type { ErrorInfo, Filters, Item, ItemFailure, Job } from '../domain.js';
+import type { ErrorInfo, Filters, Item, ItemFailure, Job, SourceRun } from '../domain.js';
 import type { Store } from '../store/store.js';
+
+/** One saved file in a report: an item without its job id (the report names the job once). */
+export type ReportItem = Omit<Item, 'jobId'>;
+
+/** One source's outcome in a report: its state, counts, time taken and error. */
+export type ReportSource = Pick<SourceRun, 'source' | 'status' | 'found' | 'downloaded' | 'failed' | 'duplicates' | 'filtered' | 'elapsedMs' | 'error'>;
 
 /** The `--json` report of CONTRACT.md: the job's outcome, its sources, items and failures. */
 export interface JobReport {
@@ -13,8 +19,8 @@ export interface JobReport {
   downloaded: number;
   images: number;
   videos: number;
-  sources: Array<{ source: string; status: string; found: number; downloaded: number; failed: number; duplicates: number; filtered: number; elapsedMs: number | null; error: ErrorInfo | null }>;
-  items: Array<Omit<Item, 'jobId'>>;
+  sources: ReportSource[];
+  items: ReportItem[];
   failures: ItemFailure[];
   error: ErrorInfo | null;
 }

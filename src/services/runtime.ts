@@ -10,7 +10,7 @@ import { QuotaBook } from '../engine/quota-book.js';
 import { SourceHealthBook } from '../engine/source-health.js';
 import { breakerSettingsFrom } from '../engine/circuit-breaker.js';
 import { logJobEvents } from '../logging/job-log.js';
-import { type TrawlLogger, createLogger } from '../logging/logger.js';
+import { type TrawlLogger, closeLogger, createLogger } from '../logging/logger.js';
 import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
 import { SOURCE_LIST } from '../sources/registry.js';
 import type { Source } from '../sources/source.js';
@@ -28,7 +28,7 @@ export interface Runtime {
   readonly events: EventFeed & Pick<EventTail, 'start'>;
   /** Waits for the event log to be written. */
   flush(): Promise<void>;
-  /** Flushes and closes the HTTP pool, the store and the log. */
+  /** Flushes and closes the HTTP pool, the store and the log file (which then logs nothing more). */
   close(): Promise<void>;
 }
 
@@ -63,6 +63,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     recordManifest: appendManifest,
   };
+  // A logger the caller passed in stays the caller's to close.
+  const ownsLogger = options.logger === undefined;
   let closed = false;
   return {
     deps,
@@ -78,7 +80,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       unlog();
       await http.close();
       await store.close();
-      logger.flush();
+      if (ownsLogger) await closeLogger(logger);
+      else logger.flush();
     },
   };
 }

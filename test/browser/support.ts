@@ -29,7 +29,8 @@ export const WEB_ROOT = path.join(ROOT, 'web/dist');
 /** Where tests leave screenshots (gitignored). */
 export const ARTIFACTS_DIR = path.join(ROOT, 'test-artifacts');
 
-const LAUNCH_ARGS = [
+/** How every test starts Chromium: headless, sandbox-free (containers), nothing fetched in the background. */
+export const LAUNCH_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
