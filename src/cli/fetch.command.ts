@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type ConfigOverrides, loadConfig } from '../config/config.js';
 import { TrawlError, isTrawlError } from '../errors.js';
-import type { FilterInput } from '../filters/parse.js';
+import { FILTER_FLAGS, type FilterInput } from '../filters/parse.js';
 import { buildJobRequest, renameBadInput } from '../services/job-request.js';
 import { exitCodeFor } from '../services/report.js';
 import { SOURCE_LIST } from '../sources/registry.js';
@@ -38,12 +38,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   outDir: '--out',
   maxConcurrentSources: '--max-concurrent-sources',
   filters: 'filter flags',
-  'filters.minWidth': '--min-width',
-  'filters.minHeight': '--min-height',
-  'filters.orientation': '--orientation',
-  'filters.license': '--license',
-  'filters.safeSearch': '--safe-search',
-  'filters.format': '--format',
+  ...Object.fromEntries(Object.entries(FILTER_FLAGS).map(([field, flag]) => [`filters.${field}`, flag])),
 };
 
 /** `trawl fetch <query>`: runs one job in this process and reports it. */

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { formatDuration } from '../config/units.js';
 import { type FilterName, NO_FILTERS } from '../domain.js';
+import { FILTER_FLAGS } from '../filters/parse.js';
 import type { SourceHealth } from '../engine/source-health.js';
 import { type SourceStatus, listSourceStatus } from '../services/source-status.js';
 import { SOURCE_LIST } from '../sources/registry.js';
@@ -34,16 +35,6 @@ function renderTable(statuses: SourceStatus[]): string {
   const ready = statuses.filter((s) => s.configured).length;
   return `${lines.join('')}\n${ready} of ${statuses.length} sources ready.\n`;
 }
-
-/** The filter flags, in the order `trawl fetch --help` lists them. */
-const FILTER_FLAGS: Readonly<Record<FilterName, string>> = {
-  minWidth: '--min-width',
-  minHeight: '--min-height',
-  orientation: '--orientation',
-  license: '--license',
-  safeSearch: '--safe-search',
-  format: '--format',
-};
 
 /**
  * One row per source, one column per filter flag: `exact`, `coarse` or `approx.` when the source

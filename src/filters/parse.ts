@@ -3,7 +3,7 @@
  * (numbers, booleans, lists or comma texts). Every problem is a TRAWL_BAD_INPUT naming the field
  * (`filters.minWidth`, …) and the value it got; the CLI turns the field into its flag.
  */
-import { type Filters, IMAGE_FORMATS, type ImageFormat, LICENSE_CODES, type LicenseCode, NO_FILTERS, ORIENTATIONS, type Orientation } from '../domain.js';
+import { type FilterName, type Filters, IMAGE_FORMATS, type ImageFormat, LICENSE_CODES, type LicenseCode, NO_FILTERS, ORIENTATIONS, type Orientation } from '../domain.js';
 import { TrawlError } from '../errors.js';
 import { LICENSE_GROUPS } from './filters.js';
 
@@ -16,6 +16,16 @@ export interface FilterInput {
   safeSearch?: unknown;
   format?: unknown;
 }
+
+/** Each filter's `trawl fetch` flag (also how `trawl sources` heads its push-down table). */
+export const FILTER_FLAGS: Readonly<Record<FilterName, string>> = {
+  minWidth: '--min-width',
+  minHeight: '--min-height',
+  orientation: '--orientation',
+  license: '--license',
+  safeSearch: '--safe-search',
+  format: '--format',
+};
 
 /** The filter fields, in the order the contract lists them. */
 export const FILTER_FIELDS = ['minWidth', 'minHeight', 'orientation', 'license', 'safeSearch', 'format'] as const satisfies readonly (keyof FilterInput)[];

@@ -34,9 +34,10 @@ export interface ExchangeOptions {
 
 /**
  * Sends a GET and waits for the response headers, under a per-request controller that the
- * caller's signal aborts (wired by hand: `AbortSignal.any` leaks on Node 20) and that our own
- * timer aborts when connect + headers take longer than `timeoutMs`. Every failure is a
- * TrawlError: the caller's abort reason, TRAWL_REQUEST_TIMEOUT, or a mapped network error.
+ * caller's signal aborts (wired by hand: `AbortSignal.any` still leaks on Node 22 and 26, see
+ * budget.ts) and that our own timer aborts when connect + headers take longer than `timeoutMs`.
+ * Every failure is a TrawlError: the caller's abort reason, TRAWL_REQUEST_TIMEOUT, or a mapped
+ * network error.
  */
 export async function openExchange(url: URL, options: ExchangeOptions): Promise<Exchange> {
   const { signal, timeoutMs } = options;
