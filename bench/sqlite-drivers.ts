@@ -70,6 +70,7 @@ const newItem = (jobId: string, n: number): Item => ({
   authorUrl: null,
   license: 'Pexels License',
   licenseUrl: null,
+  licenseCode: 'pexels',
   width: 640,
   height: 480,
   path: `out/${n}.jpg`,

@@ -26,3 +26,21 @@ export function toStoreError(err: unknown, what: string, context: ErrorContext):
   }
   return new TrawlError('TRAWL_INTERNAL', `cannot ${what}: ${err.code}: ${err.message}`, options);
 }
+
+/**
+ * The Trawl error for a database that could not be opened: TRAWL_DATABASE when this platform has no
+ * SQLite binary (better-sqlite3 ships prebuilt ones for Linux, macOS and Windows on x64 and arm64
+ * only; the message says how to build one), else TRAWL_DISK (the file or its folder failed).
+ */
+export function openFailure(err: unknown, file: string): TrawlError {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'MODULE_NOT_FOUND' && message.includes('better_sqlite3.node')) {
+    return new TrawlError(
+      'TRAWL_DATABASE',
+      `SQLite has no binary for ${process.platform}-${process.arch} in this install: build it once with \`npm run build-release --prefix node_modules/better-sqlite3\` (needs python3, make and a C++20 compiler)`,
+      { cause: err, context: { file } },
+    );
+  }
+  return new TrawlError('TRAWL_DISK', `cannot open the SQLite database ${file}: ${message}`, { cause: err, context: { file } });
+}

@@ -18,7 +18,7 @@ import type { Migration } from '../migration.js';
 import { migrate, pendingMigrations } from './migrations.js';
 import { createSqliteQueryBuilder, SqliteExecutor } from './sqlite-executor.js';
 import { SqliteLeases } from './sqlite-leases.js';
-import { toStoreError } from './sqlite-errors.js';
+import { openFailure, toStoreError } from './sqlite-errors.js';
 
 /** How to open the SQLite file. */
 export interface SqliteStoreOptions {
@@ -34,7 +34,8 @@ const builder: Kysely<Schema> = createSqliteQueryBuilder();
 /**
  * Opens (creating it and its directory when needed) the SQLite database at `file`. Call `migrate()`
  * before first use.
- * @throws TrawlError TRAWL_DISK when the file cannot be opened or created.
+ * @throws TrawlError TRAWL_DISK when the file cannot be opened or created, TRAWL_DATABASE when the
+ * platform has no SQLite binary.
  */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
   const readonly = options.readonly ?? false;
@@ -50,10 +51,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     db.pragma('synchronous = NORMAL');
     return new SqliteStore(db);
   } catch (err) {
-    throw new TrawlError('TRAWL_DISK', `cannot open the SQLite database ${file}: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-      context: { file },
-    });
+    throw openFailure(err, file);
   }
 }
 
