@@ -26,6 +26,14 @@ export async function loadSourceRegistry(config: Config): Promise<readonly Sourc
   return Object.freeze(registry);
 }
 
+/**
+ * One plugin module as Trawl runs it (checked, confined), for testing it with `trawl/testing`
+ * before putting it on TRAWL_SOURCES_PATH. Throws TRAWL_BAD_CONFIG as start-up would.
+ */
+export async function loadPluginSource(file: string): Promise<Source> {
+  return confined(await importSource(file, SOURCE_LIST.map((s) => s.id)), file);
+}
+
 async function importSource(file: string, takenIds: readonly string[]): Promise<Source> {
   let module: Record<string, unknown>;
   try {
