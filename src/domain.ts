@@ -15,11 +15,16 @@ export const SOURCE_IDS = [
   'wikimedia_commons',
   'nasa',
 ] as const;
-export type SourceId = (typeof SOURCE_IDS)[number];
+/** A source that ships with Trawl: the compiler checks each has an adapter and a simulator route. */
+export type BuiltinSourceId = (typeof SOURCE_IDS)[number];
+/**
+ * A source's id: a built-in one or that of a source loaded from `TRAWL_SOURCES_PATH`, so any text
+ * matching {@link SOURCE_ID_PATTERN}; which ids exist is known only once the registry is loaded.
+ */
+export type SourceId = string;
 
-export function isSourceId(value: string): value is SourceId {
-  return (SOURCE_IDS as readonly string[]).includes(value);
-}
+/** What every source id looks like (built-in or plugin): lower-case snake case, 2–41 characters. */
+export const SOURCE_ID_PATTERN = /^[a-z][a-z0-9_]{1,40}$/;
 
 export type MediaKind = 'image' | 'video' | 'audio';
 /** What `--type` asks for. */

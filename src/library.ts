@@ -9,7 +9,7 @@ import type { JobEvent } from './engine/events.js';
 import { TrawlError } from './errors.js';
 import { buildJobRequest, renameBadInput } from './services/job-request.js';
 import type { JobReport } from './services/report.js';
-import { SOURCE_LIST } from './sources/registry.js';
+import { loadSourceRegistry } from './sources/plugin-sources.js';
 
 /** A budget: a duration like `500ms`, `10s`, `5m`, `1h`, or a number of seconds. */
 export type Duration = string | number;
@@ -85,10 +85,11 @@ export async function harvest(options: HarvestOptions): Promise<JobReport> {
   checkOptions(options);
   const env = options.dataDir === undefined ? process.env : { ...process.env, TRAWL_DATA_DIR: options.dataDir };
   const config = loadConfig({ env, cwd: process.cwd() });
+  const registry = await loadSourceRegistry(config);
   let request;
   try {
     const { query, sources, type, limit, out, timeouts, filters } = options;
-    request = buildJobRequest({ query, sources, type, limit, outDir: out, filters, ...(timeouts === undefined ? {} : { timeouts }) }, config, SOURCE_LIST);
+    request = buildJobRequest({ query, sources, type, limit, outDir: out, filters, ...(timeouts === undefined ? {} : { timeouts }) }, config, registry);
   } catch (err) {
     throw renameBadInput(err, OPTION_FOR_FIELD);
   }

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config/config.js';
 import type { HttpClient } from '../net/http.js';
 import type { DoctorReport } from '../services/doctor.js';
+import { toTrawlError } from '../errors.js';
+import { loadSourceRegistry } from '../sources/plugin-sources.js';
 import { SOURCE_LIST } from '../sources/registry.js';
 import type { CliIo } from './io.js';
 
@@ -20,7 +22,12 @@ export function registerDoctor(program: Command, io: CliIo): void {
     .action(async (flags: { json?: boolean; online?: boolean }) => {
       const config = loadConfig({ env: io.env, cwd: io.cwd });
       const { runDoctor } = await import('../services/doctor.js');
-      const options = { env: io.env, registry: SOURCE_LIST };
+      // A broken plugin is a finding here, not a start-up failure: doctor checks the rest with the built-ins.
+      const loaded = await loadSourceRegistry(config).then(
+        (registry) => ({ registry }),
+        (err: unknown) => ({ registry: SOURCE_LIST, pluginError: toTrawlError(err).message }),
+      );
+      const options = { env: io.env, ...loaded };
       // Without --online no client is even made: doctor then contacts no source.
       const report = flags.online === true ? await withHttpClient(config, (online) => runDoctor(config, { ...options, online })) : await runDoctor(config, options);
       io.stdout.write(flags.json ? `${JSON.stringify({ ok: report.problems.length === 0, ...report }, null, 2)}\n` : renderDoctor(report));

@@ -4,6 +4,7 @@ import { TrawlError, isTrawlError } from '../errors.js';
 import { FILTER_FLAGS, type FilterInput } from '../filters/parse.js';
 import { buildJobRequest, renameBadInput } from '../services/job-request.js';
 import { exitCodeFor } from '../services/report.js';
+import { loadSourceRegistry } from '../sources/plugin-sources.js';
 import { SOURCE_LIST } from '../sources/registry.js';
 import { fetchHelpText } from './fetch-help.js';
 import { describeRun, showProgress } from './progress.js';
@@ -75,8 +76,9 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   if (flags.jobTimeout !== undefined) overrides.jobTimeout = flags.jobTimeout;
   if (flags.maxConcurrentSources !== undefined) overrides.maxConcurrentSources = flags.maxConcurrentSources;
   const config = loadConfig({ env: io.env, cwd: io.cwd, overrides });
+  const registry = await loadSourceRegistry(config);
   const request = asUsage(() =>
-    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out, filters: filterFlags(flags) }, config, SOURCE_LIST),
+    buildJobRequest({ query, sources: flags.sources, type: mediaType(flags.type), limit: flags.limit, outDir: flags.out, filters: filterFlags(flags) }, config, registry),
   );
 
   // The engine (HTTP client, SQLite, logger, sniffing) loads only once the arguments are valid,

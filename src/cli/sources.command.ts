@@ -5,7 +5,7 @@ import { type FilterName, NO_FILTERS } from '../domain.js';
 import { FILTER_FLAGS } from '../filters/parse.js';
 import type { SourceHealth } from '../engine/source-health.js';
 import { type SourceStatus, listSourceStatus } from '../services/source-status.js';
-import { SOURCE_LIST } from '../sources/registry.js';
+import { loadSourceRegistry } from '../sources/plugin-sources.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -18,7 +18,8 @@ export function registerSources(program: Command, io: CliIo): void {
     .description('list every source: configured or not (and why), media kinds, licence, quota, health, circuit breaker and the filters it asks its service for')
     .option('--json', 'print the list as JSON')
     .action(async (flags: { json?: boolean }) => {
-      const statuses = await listSourceStatus(loadConfig({ env: io.env, cwd: io.cwd }), SOURCE_LIST);
+      const config = loadConfig({ env: io.env, cwd: io.cwd });
+      const statuses = await listSourceStatus(config, await loadSourceRegistry(config));
       io.stdout.write(flags.json ? `${JSON.stringify(statuses, null, 2)}\n` : `${renderTable(statuses)}\n${renderPushdown(statuses)}`);
     });
 }

@@ -94,4 +94,22 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: { TRAWL_ORIGIN_WIKIMEDIA_COMMONS: 'http://127.0.0.1:9001/' }, cwd: emptyDir() });
     expect(config.origins.wikimedia_commons).toBe('http://127.0.0.1:9001');
   });
+
+  it("reads a plugin source's TRAWL_ORIGIN_<ID> too, and refuses a name that is no source id", () => {
+    const cwd = emptyDir();
+    writeFileSync(path.join(cwd, '.env'), 'TRAWL_ORIGIN_LOREM_IMAGES=http://127.0.0.1:9002\n');
+    const config = loadConfig({ env: {}, cwd });
+    expect(config.origins).toEqual({ lorem_images: 'http://127.0.0.1:9002' });
+    expect(config.provenance.TRAWL_ORIGIN_LOREM_IMAGES).toBe('.env');
+    expect(() => loadConfig({ env: { 'TRAWL_ORIGIN_9X': 'http://127.0.0.1:9002' }, cwd: emptyDir() })).toThrow('TRAWL_ORIGIN_9X: expected TRAWL_ORIGIN_ followed by a source id');
+    expect(() => loadConfig({ env: { TRAWL_ORIGIN_LOREM_IMAGES: 'ftp://127.0.0.1' }, cwd: emptyDir() })).toThrow('TRAWL_ORIGIN_LOREM_IMAGES="ftp://127.0.0.1": expected an origin');
+  });
+
+  it('splits TRAWL_SOURCES_PATH on the platform path delimiter, relative to the working directory', () => {
+    const cwd = emptyDir();
+    expect(loadConfig({ env: {}, cwd }).sourcesPath).toEqual([]);
+    const config = loadConfig({ env: { TRAWL_SOURCES_PATH: ['a.mjs', '', path.join(cwd, 'b', 'c.mjs')].join(path.delimiter) }, cwd });
+    expect(config.sourcesPath).toEqual([path.join(cwd, 'a.mjs'), path.join(cwd, 'b', 'c.mjs')]);
+    expect(config.provenance.sourcesPath).toBe('env');
+  });
 });

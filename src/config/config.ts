@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { TrawlError } from '../errors.js';
-import { SOURCE_IDS, type SourceId } from '../domain.js';
+import { SOURCE_ID_PATTERN, type SourceId } from '../domain.js';
 import { type DataDirContext, userDataDir } from './data-dir.js';
 import { API_KEY_VARS } from '../sources/registry.js';
 import { type MinSpeed, parseDuration, parseMinSpeed, parseSize } from './units.js';
@@ -46,8 +46,10 @@ export interface Config {
   readonly serverNames: readonly string[];
   /** API keys by env var name (`PEXELS_API_KEY`, …); absent when not set. */
   readonly keys: Readonly<Record<string, string>>;
-  /** `TRAWL_ORIGIN_<ID>` overrides by source id (scheme://host:port, no path). */
+  /** `TRAWL_ORIGIN_<ID>` overrides by source id (scheme://host:port, no path), built-in or plugin. */
   readonly origins: Readonly<Partial<Record<SourceId, string>>>;
+  /** Absolute paths of the source modules named by TRAWL_SOURCES_PATH, in order (loaded by `loadSourceRegistry`). */
+  readonly sourcesPath: readonly string[];
   /** Where each setting's value came from, by setting name (for `trawl doctor` and the CONFIG log). */
   readonly provenance: Readonly<Record<string, ValueOrigin>>;
 }
@@ -109,6 +111,7 @@ const pixels: Parser<number> = (t) => {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 };
 
+const ORIGIN_PREFIX = 'TRAWL_ORIGIN_';
 const DURATION = 'a duration like 500ms, 10s, 5m, 1h or a number of seconds';
 const SETTINGS: Setting<unknown>[] = [
   { key: 'requestTimeoutMs', vars: ['TRAWL_REQUEST_TIMEOUT', 'REQUEST_TIMEOUT'], fallback: '10s', parse: parseDuration, expect: DURATION, flag: 'requestTimeout' },
@@ -203,18 +206,23 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     }
   }
 
+  // Any TRAWL_ORIGIN_<ID>, not only the built-ins': plugin sources are loaded after the config.
   const origins: Partial<Record<SourceId, string>> = {};
-  for (const id of SOURCE_IDS) {
-    const name = `TRAWL_ORIGIN_${id.toUpperCase()}`;
+  for (const name of new Set([...Object.keys(env), ...Object.keys(dotenv)].filter((n) => n.startsWith(ORIGIN_PREFIX)))) {
+    const id = name.slice(ORIGIN_PREFIX.length).toLowerCase();
     const found = lookup([name]);
-    if (!found) continue;
-    const origin = parseOrigin(found.raw);
-    if (origin === undefined) problems.push(`${name}=${JSON.stringify(found.raw)}: expected an origin like http://127.0.0.1:9001`);
+    const origin = found === undefined ? undefined : parseOrigin(found.raw);
+    if (!SOURCE_ID_PATTERN.test(id)) problems.push(`${name}: expected TRAWL_ORIGIN_ followed by a source id (letters, digits, _)`);
+    else if (found === undefined || origin === undefined) problems.push(`${name}=${JSON.stringify(found?.raw ?? '')}: expected an origin like http://127.0.0.1:9001`);
     else {
       origins[id] = origin;
       provenance[name] = found.from;
     }
   }
+
+  const sourcesPathFound = lookup(['TRAWL_SOURCES_PATH']);
+  const sourcesPath = (sourcesPathFound?.raw ?? '').split(path.delimiter).map((p) => p.trim()).filter(Boolean).map((p) => path.resolve(cwd, p));
+  if (sourcesPathFound !== undefined) provenance.sourcesPath = sourcesPathFound.from;
 
   const databaseUrl = lookup(['TRAWL_DATABASE_URL'])?.raw.trim() || undefined;
   if (databaseUrl !== undefined && !/^(postgres(ql)?:\/\/|sqlite:|file:)/i.test(databaseUrl) && !databaseUrl.endsWith('.db')) {
@@ -228,13 +236,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     });
   }
   return Object.freeze({
-    ...(values as Omit<Config, 'keys' | 'origins' | 'provenance' | 'databaseUrl' | 'apiToken' | 'dataDir' | 'dataDirReason'>),
+    ...(values as Omit<Config, 'keys' | 'origins' | 'sourcesPath' | 'provenance' | 'databaseUrl' | 'apiToken' | 'dataDir' | 'dataDirReason'>),
     dataDir: dataDir.dir,
     dataDirReason: dataDir.reason,
     databaseUrl,
     apiToken,
     keys: Object.freeze(keys),
     origins: Object.freeze(origins),
+    sourcesPath: Object.freeze(sourcesPath),
     provenance: Object.freeze(provenance),
   });
 }

@@ -5,7 +5,7 @@
  * A property's `description` says what a valid value is ("a whole number from 1 to 1000"): bad
  * input answers read `limit: must be <description>; got -1`.
  */
-import { IMAGE_FORMATS, JOB_STATUSES, LICENSE_CODES, NO_FILTERS, ORIENTATIONS, SOURCE_IDS, SOURCE_RUN_STATUSES } from '../domain.js';
+import { IMAGE_FORMATS, JOB_STATUSES, LICENSE_CODES, NO_FILTERS, ORIENTATIONS, SOURCE_ID_PATTERN, SOURCE_RUN_STATUSES } from '../domain.js';
 import { LICENSE_GROUPS } from '../filters/filters.js';
 import { FILTER_FIELDS, MAX_MIN_SIDE } from '../filters/parse.js';
 import { MAX_LIMIT, MAX_QUERY_LENGTH } from '../services/job-request.js';
@@ -15,6 +15,8 @@ const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 const count = { type: 'integer', minimum: 0 } as const;
 const nullableCount = { type: ['integer', 'null'] } as const;
+/** A built-in or plugin source id: the shape here, whether it exists is checked against the loaded registry. */
+const sourceId = { type: 'string', pattern: SOURCE_ID_PATTERN.source } as const;
 
 /** `{ code, message }` of a failure. */
 export const errorInfoSchema = {
@@ -36,7 +38,7 @@ export const errorResponseSchema = {
 export const sourceRunSchema = {
   type: 'object',
   properties: {
-    source: { type: 'string', enum: SOURCE_IDS },
+    source: sourceId,
     status: { type: 'string', enum: SOURCE_RUN_STATUSES },
     found: count,
     downloaded: count,
@@ -104,7 +106,7 @@ export const itemSchema = {
   properties: {
     id: text,
     jobId: text,
-    source: { type: 'string', enum: SOURCE_IDS },
+    source: sourceId,
     kind: { type: 'string', enum: ['image', 'video', 'audio'] },
     url: text,
     pageUrl: nullableText,
@@ -129,7 +131,7 @@ export const itemSchema = {
 /** A candidate that could not be saved. */
 export const failureSchema = {
   type: 'object',
-  properties: { source: { type: 'string', enum: SOURCE_IDS }, url: text, code: text, message: text },
+  properties: { source: sourceId, url: text, code: text, message: text },
   required: ['source', 'url', 'code', 'message'],
 } as const;
 
@@ -137,7 +139,7 @@ export const failureSchema = {
 export const sourceStatusSchema = {
   type: 'object',
   properties: {
-    id: { type: 'string', enum: SOURCE_IDS },
+    id: sourceId,
     name: text,
     configured: { type: 'boolean' },
     reason: nullableText,
@@ -251,7 +253,7 @@ export const jobBodySchema = {
       minItems: 1,
       maxItems: 64,
       description: 'a list of 1 or more source ids',
-      items: { type: 'string', enum: SOURCE_IDS, description: `a source id: ${SOURCE_IDS.join(', ')}` },
+      items: { ...sourceId, description: 'a source id as GET /api/sources lists them' },
     },
     type: { type: 'string', enum: ['image', 'video', 'all'], default: 'image', description: 'one of image, video, all' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: 20, description: `a whole number from 1 to ${MAX_LIMIT}` },

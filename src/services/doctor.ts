@@ -25,7 +25,7 @@ import type { HttpClient } from '../net/http.js';
 
 /** One finding: `ok` false makes it a problem, and `detail` says exactly what is wrong. */
 export interface DoctorCheck {
-  name: 'settings' | 'data dir' | 'database' | 'disk' | 'sources' | 'jobs' | 'online';
+  name: 'settings' | 'data dir' | 'database' | 'disk' | 'sources' | 'plugins' | 'jobs' | 'online';
   ok: boolean;
   detail: string;
 }
@@ -46,6 +46,8 @@ export interface DoctorOptions {
   env: NodeJS.ProcessEnv;
   /** The sources whose keys matter (and which are probed online). */
   registry: readonly Source[];
+  /** Why the TRAWL_SOURCES_PATH plugins could not be loaded (`registry` then holds the built-ins only). */
+  pluginError?: string;
   now?: Date;
   /** Probe each configured source with one small search over this client; without it, no source is contacted. */
   online?: HttpClient;
@@ -56,7 +58,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
   const now = options.now ?? new Date();
   const checks: DoctorCheck[] = [...checkTimings(config), await checkDataDir(config.dataDir, config.dataDirReason), await checkDisk(config)];
   const database = await checkDatabase(config, now);
-  checks.push(...database, ...checkSources(config, options.registry));
+  checks.push(...database, ...checkSources(config, options.registry), ...checkPlugins(config, options));
   const online = options.online === undefined ? undefined : await probeSources(config, options.registry, { http: options.online });
   for (const probe of online ?? []) checks.push({ name: 'online', ok: probe.outcome === 'ok' || probe.outcome === 'skipped', detail: probe.detail });
   const report: DoctorReport = { settings: settingLines(config, options.env), checks, problems: checks.filter((check) => !check.ok).map((check) => check.detail) };
@@ -191,6 +193,14 @@ function checkSources(config: Config, registry: readonly Source[]): DoctorCheck[
   const ready = registry.length - missing.length;
   const detail = `${ready} of ${registry.length} sources ready${missing.length > 0 ? `; skipped for want of a key: ${missing.join(', ')}` : ''}`;
   return [{ name: 'sources', ok: true, detail }];
+}
+
+/** The plugin sources TRAWL_SOURCES_PATH loaded (id and file), or why they could not be; nothing when it is unset. */
+function checkPlugins(config: Config, options: DoctorOptions): DoctorCheck[] {
+  if (config.sourcesPath.length === 0) return [];
+  if (options.pluginError !== undefined) return [{ name: 'plugins', ok: false, detail: options.pluginError }];
+  const plugins = options.registry.slice(-config.sourcesPath.length).map((source, i) => `${source.id} (${config.sourcesPath[i] ?? ''})`);
+  return [{ name: 'plugins', ok: true, detail: `${plugins.length} plugin source${plugins.length > 1 ? 's' : ''} loaded: ${plugins.join(', ')}` }];
 }
 
 function describe(err: unknown): string {

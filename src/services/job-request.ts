@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { parseDuration } from '../config/units.js';
-import { type JobRequest, type MediaType, type SourceId, isSourceId } from '../domain.js';
+import { type JobRequest, type MediaType, SOURCE_ID_PATTERN, type SourceId } from '../domain.js';
 import { TrawlError, isTrawlError } from '../errors.js';
 import { parseFilters } from '../filters/parse.js';
 import { type Source, availability } from '../sources/source.js';
@@ -102,12 +102,11 @@ function parseSources(value: unknown, type: MediaType, config: Config, registry:
   if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) throw bad('sources', 'must be a list of source ids');
   const ids = [...new Set((list as string[]).map((s) => s.trim()).filter(Boolean))];
   if (ids.length === 0) throw bad('sources', 'must name at least one source');
-  const known = registry.map((s) => s.id as string);
+  const known = registry.map((s) => s.id);
   for (const id of ids) {
-    if (!isSourceId(id)) throw bad('sources', `unknown source "${id}"; known sources: ${known.join(', ')}`);
-    if (!known.includes(id)) throw bad('sources', `source "${id}" is not available in this version; available: ${known.join(', ')}`);
+    if (!SOURCE_ID_PATTERN.test(id) || !known.includes(id)) throw bad('sources', `unknown source "${id}"; known sources: ${known.join(', ')}`);
   }
-  return ids as SourceId[];
+  return ids;
 }
 
 /**

@@ -12,7 +12,7 @@ import { breakerSettingsFrom } from '../engine/circuit-breaker.js';
 import { logJobEvents } from '../logging/job-log.js';
 import { type TrawlLogger, closeLogger, createLogger } from '../logging/logger.js';
 import { createHttpClient, httpClientOptionsFrom } from '../net/undici-http-client.js';
-import { SOURCE_LIST } from '../sources/registry.js';
+import { loadSourceRegistry } from '../sources/plugin-sources.js';
 import type { Source } from '../sources/source.js';
 import { openStore } from '../store/open-store.js';
 import { EventTail } from './event-tail.js';
@@ -33,13 +33,15 @@ export interface Runtime {
 }
 
 export interface RuntimeOptions {
-  /** Replaces the source registry (tests). */
+  /** Replaces the source registry (tests); by default the built-ins and TRAWL_SOURCES_PATH's plugins. */
   sources?: readonly Source[];
   logger?: TrawlLogger;
 }
 
 /** Opens the store (migrated), the HTTP client, the event bus with its log and event-log consumers. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  // Plugins first: a broken one stops start-up before anything is opened.
+  const sources = options.sources ?? (await loadSourceRegistry(config));
   const logger = options.logger ?? createLogger(config);
   const store = await openStore(config);
   const bus = new EventBus((err, event) => logger.error({ err, event: event.name }, 'EVENT LISTENER FAILED'));
@@ -56,7 +58,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     store,
     http,
     bus,
-    sources: options.sources ?? SOURCE_LIST,
+    sources,
     hostLimiter: new KeyedLimiter(config.hostConcurrency),
     quotas,
     health,

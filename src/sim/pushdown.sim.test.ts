@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FilterName, type Filters, NO_FILTERS, type SourceId } from '../domain.js';
+import { type BuiltinSourceId, type FilterName, type Filters, NO_FILTERS, type SourceId } from '../domain.js';
 import { createBingImagesSource } from '../sources/bing-images.source.js';
 import { createDuckDuckGoImagesSource } from '../sources/duckduckgo-images.source.js';
 import { createGoogleImagesSource } from '../sources/google-images.source.js';
@@ -48,7 +48,7 @@ async function sent(source: Source, filters: Filters): Promise<Record<string, st
 const search = (requests: Record<string, string>[], id: SourceId): Record<string, string> => requests[id === 'duckduckgo_images' ? 1 : 0] ?? {};
 
 describe('filters asked of each service', () => {
-  const expected: Readonly<Record<SourceId, Record<string, string>>> = {
+  const expected: Readonly<Record<BuiltinSourceId, Record<string, string>>> = {
     google_images: { tbs: 'isz:lt,islt:20mp,iar:w', safe: 'off' },
     bing_images: { qft: ' filterui:imagesize-custom_5999_3999 filterui:aspect-wide', adlt: 'off' },
     duckduckgo_images: { p: '-2', f: ',size:Large,,,layout:Wide,' },
@@ -62,7 +62,7 @@ describe('filters asked of each service', () => {
 
   it.each(sources.map((source) => [source.id, source] as const))('%s sends its parameters for the filters it declares', async (id, source) => {
     const requests = await sent(source, ALL);
-    expect(search(requests, id)).toMatchObject(expected[id]);
+    expect(search(requests, id)).toMatchObject(expected[id as BuiltinSourceId]);
     if (id === 'duckduckgo_images') expect(requests[0]).toMatchObject({ kp: '-2' });
   });
 

@@ -36,7 +36,7 @@ describe('source registry', () => {
   it('declares how each source asks its service: scrapers pause between pages and know the refusal statuses', () => {
     const scrapers = SOURCE_LIST.filter((s) => !s.statesLicenses).map((s) => s.id);
     expect(scrapers).toEqual(['google_images', 'bing_images', 'duckduckgo_images']);
-    for (const id of scrapers) expect(SOURCES[id].requests).toMatchObject({ pageDelay: { minMs: 300, maxMs: 800 }, refusalStatuses: [202, 403, 418] });
+    for (const source of SOURCE_LIST.filter((s) => !s.statesLicenses)) expect(source.requests).toMatchObject({ pageDelay: { minMs: 300, maxMs: 800 }, refusalStatuses: [202, 403, 418] });
     expect(SOURCE_LIST.filter((s) => s.requests.quotaHeaders !== null).map((s) => s.id)).toEqual(['pexels', 'pixabay', 'unsplash']);
   });
 });

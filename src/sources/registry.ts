@@ -3,7 +3,7 @@
  * id without an adapter, or an adapter without an id, does not build). Adding a source is one
  * adapter file, one line here and its simulator route (docs/sources.md, "Adding a source").
  */
-import { SOURCE_IDS, type SourceId } from '../domain.js';
+import { type BuiltinSourceId, SOURCE_IDS } from '../domain.js';
 import { bingImagesSource } from './bing-images.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { googleImagesSource } from './google-images.source.js';
@@ -26,7 +26,7 @@ export const SOURCES = Object.freeze({
   openverse: openverseSource,
   wikimedia_commons: wikimediaCommonsSource,
   nasa: nasaSource,
-} satisfies Record<SourceId, Source>);
+} satisfies Record<BuiltinSourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */
 export const SOURCE_LIST: readonly Source[] = Object.freeze(SOURCE_IDS.map((id) => SOURCES[id]));

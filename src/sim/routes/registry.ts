@@ -2,7 +2,7 @@
  * Every simulated source, one line each, checked by the compiler against `SOURCE_IDS` like the
  * product's own registry (src/sources/registry.ts): a source without its simulator route does not build.
  */
-import type { SourceId } from '../../domain.js';
+import type { BuiltinSourceId } from '../../domain.js';
 import { bingImagesRoute } from './bing-images.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
@@ -28,7 +28,7 @@ export const SIM_ROUTES = Object.freeze({
   openverse: openverseRoute,
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
-} satisfies Record<SourceId, RouteModule>);
+} satisfies Record<BuiltinSourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
 export const SOURCE_ROUTES: readonly RouteModule[] = Object.freeze(Object.values(SIM_ROUTES));
