@@ -38,6 +38,7 @@ describe('the simulator', () => {
       PEXELS_API_KEY: 'sim-pexels-key',
       PIXABAY_API_KEY: 'sim-pixabay-key',
       UNSPLASH_ACCESS_KEY: 'sim-unsplash-key',
+      FLICKR_API_KEY: 'sim-flickr-key',
       TRAWL_ALLOW_HOSTS: '127.0.0.1',
     });
   });

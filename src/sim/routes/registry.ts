@@ -5,6 +5,7 @@
 import type { SourceId } from '../../domain.js';
 import { bingImagesRoute } from './bing-images.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
+import { flickrRoute } from './flickr.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
 import { nasaRoute } from './nasa.sim.js';
 import { openverseRoute } from './openverse.sim.js';
@@ -28,6 +29,7 @@ export const SIM_ROUTES = Object.freeze({
   openverse: openverseRoute,
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
+  flickr: flickrRoute,
 } satisfies Record<SourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
