@@ -45,3 +45,29 @@ describe('flickr', () => {
     expect(flickr?.error?.message).toMatch(/FLICKR_API_KEY/);
   });
 });
+
+describe('europeana', () => {
+  it('saves open items only, with their rights, author and item page, and never keeps the key', async () => {
+    const { job, report } = await runEngine(h, { query: 'vermeer', sources: 'europeana', limit: 6 });
+    expect(job.status).toBe('completed');
+    expect(report.sources.map((s) => [s.source, s.status, s.downloaded])).toEqual([['europeana', 'done', 6]]);
+    for (const item of report.items) {
+      expect(['pdm', 'cc0', 'cc-by', 'cc-by-sa']).toContain(item.licenseCode);
+      expect(item.licenseUrl).toMatch(/^http:\/\/creativecommons\.org\//);
+      expect(item.author).toBeTruthy();
+      expect(item.pageUrl).toMatch(/\/item\/9200\d\/\d+$/);
+      expect(item.width).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify(report)).not.toContain('sim-europeana-key');
+    const searches = h.sim.requests().filter((r) => r.source === 'europeana' && r.target === 'api');
+    expect(searches.length).toBeGreaterThan(0);
+    for (const r of searches) expect(r.path).not.toContain('sim-europeana-key');
+  });
+
+  it('is skipped, naming EUROPEANA_API_KEY, when the key is missing', async () => {
+    const { report } = await runEngine(h, { query: 'vermeer', sources: 'europeana,openverse', limit: 2 }, { env: { EUROPEANA_API_KEY: '' } });
+    const europeana = report.sources.find((s) => s.source === 'europeana');
+    expect(europeana?.status).toBe('skipped');
+    expect(europeana?.error?.message).toMatch(/EUROPEANA_API_KEY/);
+  });
+});

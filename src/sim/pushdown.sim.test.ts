@@ -59,6 +59,7 @@ describe('filters asked of each service', () => {
     wikimedia_commons: { gsrsearch: 'aurora filetype:bitmap filew:>6000 fileh:>4000 filemime:image/png' },
     nasa: {},
     flickr: { license: '1,2,3,4,5,6,9,10,11,12,13,14,15,16', safe_search: '3', media: 'photos' },
+    europeana: {},
   };
 
   it.each(sources.map((source) => [source.id, source] as const))('%s sends its parameters for the filters it declares', async (id, source) => {
@@ -81,6 +82,7 @@ describe('filters asked of each service', () => {
       wikimedia_commons: null,
       nasa: null,
       flickr: '1',
+      europeana: null,
     });
   });
 

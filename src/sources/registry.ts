@@ -6,6 +6,7 @@
 import { SOURCE_IDS, type SourceId } from '../domain.js';
 import { bingImagesSource } from './bing-images.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
+import { europeanaSource } from './europeana.source.js';
 import { flickrSource } from './flickr.source.js';
 import { googleImagesSource } from './google-images.source.js';
 import { nasaSource } from './nasa.source.js';
@@ -28,6 +29,7 @@ export const SOURCES = Object.freeze({
   wikimedia_commons: wikimediaCommonsSource,
   nasa: nasaSource,
   flickr: flickrSource,
+  europeana: europeanaSource,
 } satisfies Record<SourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

@@ -5,6 +5,7 @@
 import type { SourceId } from '../../domain.js';
 import { bingImagesRoute } from './bing-images.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
+import { europeanaRoute } from './europeana.sim.js';
 import { flickrRoute } from './flickr.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
 import { nasaRoute } from './nasa.sim.js';
@@ -30,6 +31,7 @@ export const SIM_ROUTES = Object.freeze({
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
   flickr: flickrRoute,
+  europeana: europeanaRoute,
 } satisfies Record<SourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
