@@ -14,6 +14,8 @@ export const SOURCE_IDS = [
   'openverse',
   'wikimedia_commons',
   'nasa',
+  'flickr',
+  'europeana',
 ] as const;
 /** A source that ships with Trawl: the compiler checks each has an adapter and a simulator route. */
 export type BuiltinSourceId = (typeof SOURCE_IDS)[number];

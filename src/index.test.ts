@@ -123,7 +123,7 @@ describe('harvest()', () => {
   });
 
   it.each([
-    ['an unknown source', { sources: ['flickr'] }, /^sources: unknown source "flickr"/],
+    ['an unknown source', { sources: ['myspace'] }, /^sources: unknown source "myspace"/],
     ['a bad limit', { limit: 0 }, /^limit: must be a whole number from 1 to 1000/],
     ['a bad duration', { timeouts: { job: 'soon' } }, /^timeouts\.job: must be a duration/],
     ['an empty out', { out: ' ' }, /^out: must be a directory path/],

@@ -58,6 +58,8 @@ describe('filters asked of each service', () => {
     openverse: { size: 'large', aspect_ratio: 'wide', mature: 'true', extension: 'png' },
     wikimedia_commons: { gsrsearch: 'aurora filetype:bitmap filew:>6000 fileh:>4000 filemime:image/png' },
     nasa: {},
+    flickr: { license: '1,2,3,4,5,6,9,10,11,12,13,14,15,16', safe_search: '3', media: 'photos' },
+    europeana: {},
   };
 
   it.each(sources.map((source) => [source.id, source] as const))('%s sends its parameters for the filters it declares', async (id, source) => {
@@ -68,7 +70,7 @@ describe('filters asked of each service', () => {
 
   it('sends the safe-search "on" value when no filter is set, where the service has a switch', async () => {
     const on = await Promise.all(sources.map(async (source) => [source.id, search(await sent(source, NO_FILTERS), source.id)] as const));
-    const switches = Object.fromEntries(on.map(([id, params]) => [id, params.safe ?? params.adlt ?? params.p ?? params.safesearch ?? params.content_filter ?? params.mature ?? null]));
+    const switches = Object.fromEntries(on.map(([id, params]) => [id, params.safe ?? params.adlt ?? params.p ?? params.safesearch ?? params.content_filter ?? params.mature ?? params.safe_search ?? null]));
     expect(switches).toEqual({
       google_images: 'active',
       bing_images: 'strict',
@@ -79,6 +81,8 @@ describe('filters asked of each service', () => {
       openverse: null,
       wikimedia_commons: null,
       nasa: null,
+      flickr: '1',
+      europeana: null,
     });
   });
 
@@ -87,6 +91,8 @@ describe('filters asked of each service', () => {
     for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa]) expect(await sent(source, byOnly), source.id).toEqual([]);
     expect(search(await sent(SOURCES.openverse, byOnly), 'openverse')).toMatchObject({ license: 'by' });
     expect(await sent(SOURCES.openverse, { ...NO_FILTERS, license: ['pexels'] })).toEqual([]);
+    expect(search(await sent(SOURCES.flickr, byOnly), 'flickr')).toMatchObject({ license: '4,11' });
+    expect(await sent(SOURCES.flickr, { ...NO_FILTERS, license: ['pexels'] })).toEqual([]);
   });
 
   describe.each(sources.map((source) => [source.id, source] as const))('%s', (id, source) => {

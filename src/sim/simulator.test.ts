@@ -38,6 +38,8 @@ describe('the simulator', () => {
       PEXELS_API_KEY: 'sim-pexels-key',
       PIXABAY_API_KEY: 'sim-pixabay-key',
       UNSPLASH_ACCESS_KEY: 'sim-unsplash-key',
+      FLICKR_API_KEY: 'sim-flickr-key',
+      EUROPEANA_API_KEY: 'sim-europeana-key',
       TRAWL_ALLOW_HOSTS: '127.0.0.1',
     });
   });

@@ -12,14 +12,14 @@ describe('source registry', () => {
   });
 
   it('takes the key variables from the sources that declare one', () => {
-    expect(API_KEY_VARS).toEqual(['PEXELS_API_KEY', 'PIXABAY_API_KEY', 'UNSPLASH_ACCESS_KEY']);
+    expect(API_KEY_VARS).toEqual(['PEXELS_API_KEY', 'PIXABAY_API_KEY', 'UNSPLASH_ACCESS_KEY', 'FLICKR_API_KEY', 'EUROPEANA_API_KEY']);
     const { config } = fakeContext(new FakeHttp([]), { PIXABAY_API_KEY: ' k ', SOME_OTHER_KEY: 'x' });
     expect(config.keys).toEqual({ PIXABAY_API_KEY: 'k' });
   });
 
-  it('needs a key only for Pexels, Pixabay and Unsplash, and applies each TRAWL_ORIGIN_* override to its own source', () => {
+  it('needs a key only for Pexels, Pixabay, Unsplash, Flickr and Europeana, and applies each TRAWL_ORIGIN_* override to its own source', () => {
     const { config } = fakeContext(new FakeHttp([]), { TRAWL_ORIGIN_OPENVERSE: 'http://127.0.0.1:9004' });
-    expect(SOURCE_LIST.map((s) => availability(s, config).ok)).toEqual([true, true, true, false, false, false, true, true, true]);
+    expect(SOURCE_LIST.map((s) => availability(s, config).ok)).toEqual([true, true, true, false, false, false, true, true, true, false, false]);
     expect(SOURCE_LIST.map((s) => apiOrigin(s, config))).toEqual([
       'https://www.google.com',
       'https://www.bing.com',
@@ -30,6 +30,8 @@ describe('source registry', () => {
       'http://127.0.0.1:9004',
       'https://commons.wikimedia.org',
       'https://images-api.nasa.gov',
+      'https://api.flickr.com',
+      'https://api.europeana.eu',
     ]);
   });
 

@@ -6,6 +6,8 @@
 import { type BuiltinSourceId, SOURCE_IDS } from '../domain.js';
 import { bingImagesSource } from './bing-images.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
+import { europeanaSource } from './europeana.source.js';
+import { flickrSource } from './flickr.source.js';
 import { googleImagesSource } from './google-images.source.js';
 import { nasaSource } from './nasa.source.js';
 import { openverseSource } from './openverse.source.js';
@@ -26,6 +28,8 @@ export const SOURCES = Object.freeze({
   openverse: openverseSource,
   wikimedia_commons: wikimediaCommonsSource,
   nasa: nasaSource,
+  flickr: flickrSource,
+  europeana: europeanaSource,
 } satisfies Record<BuiltinSourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

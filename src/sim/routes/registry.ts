@@ -5,6 +5,8 @@
 import type { BuiltinSourceId } from '../../domain.js';
 import { bingImagesRoute } from './bing-images.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
+import { europeanaRoute } from './europeana.sim.js';
+import { flickrRoute } from './flickr.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
 import { nasaRoute } from './nasa.sim.js';
 import { openverseRoute } from './openverse.sim.js';
@@ -28,6 +30,8 @@ export const SIM_ROUTES = Object.freeze({
   openverse: openverseRoute,
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
+  flickr: flickrRoute,
+  europeana: europeanaRoute,
 } satisfies Record<BuiltinSourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
