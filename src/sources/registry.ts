@@ -7,6 +7,7 @@ import { SOURCE_IDS, type SourceId } from '../domain.js';
 import { bingImagesSource } from './bing-images.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { googleImagesSource } from './google-images.source.js';
+import { metMuseumSource } from './met-museum.source.js';
 import { nasaSource } from './nasa.source.js';
 import { openverseSource } from './openverse.source.js';
 import { pexelsSource } from './pexels.source.js';
@@ -26,6 +27,7 @@ export const SOURCES = Object.freeze({
   openverse: openverseSource,
   wikimedia_commons: wikimediaCommonsSource,
   nasa: nasaSource,
+  met_museum: metMuseumSource,
 } satisfies Record<SourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

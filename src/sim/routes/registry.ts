@@ -6,6 +6,7 @@ import type { SourceId } from '../../domain.js';
 import { bingImagesRoute } from './bing-images.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
+import { metMuseumRoute } from './met-museum.sim.js';
 import { nasaRoute } from './nasa.sim.js';
 import { openverseRoute } from './openverse.sim.js';
 import { pexelsRoute } from './pexels.sim.js';
@@ -28,6 +29,7 @@ export const SIM_ROUTES = Object.freeze({
   openverse: openverseRoute,
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
+  met_museum: metMuseumRoute,
 } satisfies Record<SourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
