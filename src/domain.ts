@@ -16,6 +16,7 @@ export const SOURCE_IDS = [
   'nasa',
   'flickr',
   'europeana',
+  'met_museum',
 ] as const;
 /** A source that ships with Trawl: the compiler checks each has an adapter and a simulator route. */
 export type BuiltinSourceId = (typeof SOURCE_IDS)[number];

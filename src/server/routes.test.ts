@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Item, Job } from '../domain.js';
+import { type Item, type Job, SOURCE_IDS } from '../domain.js';
 import { sqlitePath } from '../store/open-store.js';
 import { openSqliteStore } from '../store/sqlite/sqlite.store.js';
 import { type TestBed, buildTestApp, startTestBed, waitFor, waitForJob } from './test-support.test-helper.js';
@@ -143,7 +143,7 @@ describe('service', () => {
     const { sources } = (await get('/api/sources')).json<{ sources: Array<{ id: string; configured: boolean; origin: string }> }>();
     expect(sources.find((s) => s.id === 'openverse')).toMatchObject({ configured: true, origin: bed.sim.url });
     expect(sources.find((s) => s.id === 'pixabay')).toMatchObject({ configured: true });
-    expect(sources).toHaveLength(9);
+    expect(sources).toHaveLength(SOURCE_IDS.length);
   });
 
   it('lists the filters each source asks its service for, as `trawl sources --json` does', async () => {

@@ -60,6 +60,7 @@ describe('filters asked of each service', () => {
     nasa: {},
     flickr: { license: '1,2,3,4,5,6,9,10,11,12,13,14,15,16', safe_search: '3', media: 'photos' },
     europeana: {},
+    met_museum: {},
   };
 
   it.each(sources.map((source) => [source.id, source] as const))('%s sends its parameters for the filters it declares', async (id, source) => {
@@ -83,12 +84,13 @@ describe('filters asked of each service', () => {
       nasa: null,
       flickr: '1',
       europeana: null,
+      met_museum: null,
     });
   });
 
   it('asks a one-licence source nothing at all when its licence cannot pass, and Openverse for the CC codes only', async () => {
     const byOnly: Filters = { ...NO_FILTERS, license: ['cc-by', 'pexels'] };
-    for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa]) expect(await sent(source, byOnly), source.id).toEqual([]);
+    for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa, SOURCES.met_museum]) expect(await sent(source, byOnly), source.id).toEqual([]);
     expect(search(await sent(SOURCES.openverse, byOnly), 'openverse')).toMatchObject({ license: 'by' });
     expect(await sent(SOURCES.openverse, { ...NO_FILTERS, license: ['pexels'] })).toEqual([]);
     expect(search(await sent(SOURCES.flickr, byOnly), 'flickr')).toMatchObject({ license: '4,11' });

@@ -9,6 +9,7 @@ import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { europeanaSource } from './europeana.source.js';
 import { flickrSource } from './flickr.source.js';
 import { googleImagesSource } from './google-images.source.js';
+import { metMuseumSource } from './met-museum.source.js';
 import { nasaSource } from './nasa.source.js';
 import { openverseSource } from './openverse.source.js';
 import { pexelsSource } from './pexels.source.js';
@@ -30,6 +31,7 @@ export const SOURCES = Object.freeze({
   nasa: nasaSource,
   flickr: flickrSource,
   europeana: europeanaSource,
+  met_museum: metMuseumSource,
 } satisfies Record<BuiltinSourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

@@ -8,6 +8,7 @@ import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
 import { europeanaRoute } from './europeana.sim.js';
 import { flickrRoute } from './flickr.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
+import { metMuseumRoute } from './met-museum.sim.js';
 import { nasaRoute } from './nasa.sim.js';
 import { openverseRoute } from './openverse.sim.js';
 import { pexelsRoute } from './pexels.sim.js';
@@ -32,6 +33,7 @@ export const SIM_ROUTES = Object.freeze({
   nasa: nasaRoute,
   flickr: flickrRoute,
   europeana: europeanaRoute,
+  met_museum: metMuseumRoute,
 } satisfies Record<BuiltinSourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
