@@ -14,6 +14,7 @@ export const SOURCE_IDS = [
   'openverse',
   'wikimedia_commons',
   'nasa',
+  'art_institute_chicago',
 ] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 

@@ -9,9 +9,9 @@ import { type Harness, leftoverTempFiles, runEngine, startHarness } from './supp
 
 const VIDEO_SOURCES = ['pexels', 'pixabay', 'wikimedia_commons', 'nasa'];
 /** Sources whose service names a licence for every item (scrapers do not know one). */
-const LICENSED = ['pexels', 'pixabay', 'unsplash', 'openverse', 'wikimedia_commons', 'nasa'];
+const LICENSED = ['pexels', 'pixabay', 'unsplash', 'openverse', 'wikimedia_commons', 'nasa', 'art_institute_chicago'];
 /** Sources whose service names the author for every item in the simulator's data. */
-const AUTHORED = ['pexels', 'pixabay', 'unsplash', 'wikimedia_commons'];
+const AUTHORED = ['pexels', 'pixabay', 'unsplash', 'wikimedia_commons', 'art_institute_chicago'];
 
 let h: Harness;
 let report: JobReport;
@@ -23,7 +23,7 @@ afterAll(async () => {
   await h.close();
 });
 
-describe('a job across all nine sources, images and videos', () => {
+describe('a job across all sources, images and videos', () => {
   it('completes with every source done', () => {
     expect(report.status).toBe('completed');
     expect(report.sources.map((s) => [s.source, s.status])).toEqual(SOURCE_IDS.map((id) => [id, 'done']));

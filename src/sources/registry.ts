@@ -4,6 +4,7 @@
  * adapter file, one line here and its simulator route (docs/sources.md, "Adding a source").
  */
 import { SOURCE_IDS, type SourceId } from '../domain.js';
+import { artInstituteChicagoSource } from './art-institute-chicago.source.js';
 import { bingImagesSource } from './bing-images.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { googleImagesSource } from './google-images.source.js';
@@ -26,6 +27,7 @@ export const SOURCES = Object.freeze({
   openverse: openverseSource,
   wikimedia_commons: wikimediaCommonsSource,
   nasa: nasaSource,
+  art_institute_chicago: artInstituteChicagoSource,
 } satisfies Record<SourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

@@ -3,6 +3,7 @@
  * product's own registry (src/sources/registry.ts): a source without its simulator route does not build.
  */
 import type { SourceId } from '../../domain.js';
+import { artInstituteChicagoRoute } from './art-institute-chicago.sim.js';
 import { bingImagesRoute } from './bing-images.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
@@ -28,6 +29,7 @@ export const SIM_ROUTES = Object.freeze({
   openverse: openverseRoute,
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
+  art_institute_chicago: artInstituteChicagoRoute,
 } satisfies Record<SourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
