@@ -15,6 +15,7 @@ export const SOURCE_IDS = [
   'wikimedia_commons',
   'nasa',
   'art_institute_chicago',
+  'cleveland_museum',
 ] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 

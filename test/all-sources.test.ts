@@ -9,7 +9,7 @@ import { type Harness, leftoverTempFiles, runEngine, startHarness } from './supp
 
 const VIDEO_SOURCES = ['pexels', 'pixabay', 'wikimedia_commons', 'nasa'];
 /** Sources whose service names a licence for every item (scrapers do not know one). */
-const LICENSED = ['pexels', 'pixabay', 'unsplash', 'openverse', 'wikimedia_commons', 'nasa', 'art_institute_chicago'];
+const LICENSED = ['pexels', 'pixabay', 'unsplash', 'openverse', 'wikimedia_commons', 'nasa', 'art_institute_chicago', 'cleveland_museum'];
 /** Sources whose service names the author for every item in the simulator's data. */
 const AUTHORED = ['pexels', 'pixabay', 'unsplash', 'wikimedia_commons', 'art_institute_chicago'];
 

@@ -35,3 +35,25 @@ describe('art_institute_chicago', () => {
     expect(h.sim.requests().slice(before).filter((r) => r.source === 'art_institute_chicago')).toEqual([]);
   });
 });
+
+describe('cleveland_museum', () => {
+  it('saves CC0 works with their code, and downloads no other image', async () => {
+    const { job, report } = await runEngine(h, { query: 'lilies', sources: 'cleveland_museum', limit: 5 });
+    expect(job.status).toBe('completed');
+    expect(report.sources.map((s) => [s.source, s.status, s.downloaded])).toEqual([['cleveland_museum', 'done', 5]]);
+    for (const item of report.items) {
+      expect(item).toMatchObject({ source: 'cleveland_museum', kind: 'image', licenseCode: 'cc0', contentType: 'image/png' });
+      expect(item.pageUrl).toMatch(/\/art\/\d+\.\d+$/);
+    }
+    const media = h.sim.requests().filter((r) => r.source === 'cleveland_museum' && r.target === 'media');
+    expect(media).toHaveLength(5);
+    expect(media.every((r) => /-(print|web)\.png$/.test(r.path))).toBe(true);
+  });
+
+  it('asks nothing when the licence filter leaves out CC0', async () => {
+    const before = h.sim.requests().length;
+    const { report } = await runEngine(h, { query: 'lilies', sources: 'cleveland_museum', limit: 2, filters: { license: 'cc-by' } });
+    expect(report.items).toEqual([]);
+    expect(h.sim.requests().slice(before).filter((r) => r.source === 'cleveland_museum')).toEqual([]);
+  });
+});

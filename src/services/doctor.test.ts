@@ -53,7 +53,7 @@ describe('runDoctor', () => {
     );
     expect(JSON.stringify(report)).not.toContain('secret-value');
     expect(report.checks.find((c) => c.name === 'data dir')?.detail).toMatch(/does not exist yet; Trawl can create it/);
-    expect(report.checks.find((c) => c.name === 'sources')?.detail).toMatch(/^8 of 10 sources ready; skipped for want of a key: pixabay \(PIXABAY_API_KEY is not set\)/);
+    expect(report.checks.find((c) => c.name === 'sources')?.detail).toMatch(/^9 of 11 sources ready; skipped for want of a key: pixabay \(PIXABAY_API_KEY is not set\)/);
     expect(await readdir(cwd)).toEqual(['.env']);
   });
 

@@ -59,6 +59,7 @@ describe('filters asked of each service', () => {
     wikimedia_commons: { gsrsearch: 'aurora filetype:bitmap filew:>6000 fileh:>4000 filemime:image/png' },
     nasa: {},
     art_institute_chicago: { 'query[term][is_public_domain]': 'true' },
+    cleveland_museum: { cc0: '1' },
   };
 
   it.each(sources.map((source) => [source.id, source] as const))('%s sends its parameters for the filters it declares', async (id, source) => {
@@ -81,12 +82,13 @@ describe('filters asked of each service', () => {
       wikimedia_commons: null,
       nasa: null,
       art_institute_chicago: null,
+      cleveland_museum: null,
     });
   });
 
   it('asks a one-licence source nothing at all when its licence cannot pass, and Openverse for the CC codes only', async () => {
     const byOnly: Filters = { ...NO_FILTERS, license: ['cc-by', 'pexels'] };
-    for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa, SOURCES.art_institute_chicago]) expect(await sent(source, byOnly), source.id).toEqual([]);
+    for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa, SOURCES.art_institute_chicago, SOURCES.cleveland_museum]) expect(await sent(source, byOnly), source.id).toEqual([]);
     expect(search(await sent(SOURCES.openverse, byOnly), 'openverse')).toMatchObject({ license: 'by' });
     expect(await sent(SOURCES.openverse, { ...NO_FILTERS, license: ['pexels'] })).toEqual([]);
   });

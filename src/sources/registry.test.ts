@@ -19,7 +19,7 @@ describe('source registry', () => {
 
   it('needs a key only for Pexels, Pixabay and Unsplash, and applies each TRAWL_ORIGIN_* override to its own source', () => {
     const { config } = fakeContext(new FakeHttp([]), { TRAWL_ORIGIN_OPENVERSE: 'http://127.0.0.1:9004' });
-    expect(SOURCE_LIST.map((s) => availability(s, config).ok)).toEqual([true, true, true, false, false, false, true, true, true, true]);
+    expect(SOURCE_LIST.map((s) => availability(s, config).ok)).toEqual([true, true, true, false, false, false, true, true, true, true, true]);
     expect(SOURCE_LIST.map((s) => apiOrigin(s, config))).toEqual([
       'https://www.google.com',
       'https://www.bing.com',
@@ -31,6 +31,7 @@ describe('source registry', () => {
       'https://commons.wikimedia.org',
       'https://images-api.nasa.gov',
       'https://api.artic.edu',
+      'https://openaccess-api.clevelandart.org',
     ]);
   });
 

@@ -6,6 +6,7 @@
 import { SOURCE_IDS, type SourceId } from '../domain.js';
 import { artInstituteChicagoSource } from './art-institute-chicago.source.js';
 import { bingImagesSource } from './bing-images.source.js';
+import { clevelandMuseumSource } from './cleveland-museum.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { googleImagesSource } from './google-images.source.js';
 import { nasaSource } from './nasa.source.js';
@@ -28,6 +29,7 @@ export const SOURCES = Object.freeze({
   wikimedia_commons: wikimediaCommonsSource,
   nasa: nasaSource,
   art_institute_chicago: artInstituteChicagoSource,
+  cleveland_museum: clevelandMuseumSource,
 } satisfies Record<SourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

@@ -5,6 +5,7 @@
 import type { SourceId } from '../../domain.js';
 import { artInstituteChicagoRoute } from './art-institute-chicago.sim.js';
 import { bingImagesRoute } from './bing-images.sim.js';
+import { clevelandMuseumRoute } from './cleveland-museum.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
 import { googleImagesRoute } from './google-images.sim.js';
 import { nasaRoute } from './nasa.sim.js';
@@ -30,6 +31,7 @@ export const SIM_ROUTES = Object.freeze({
   wikimedia_commons: wikimediaCommonsRoute,
   nasa: nasaRoute,
   art_institute_chicago: artInstituteChicagoRoute,
+  cleveland_museum: clevelandMuseumRoute,
 } satisfies Record<SourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
