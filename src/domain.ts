@@ -17,6 +17,8 @@ export const SOURCE_IDS = [
   'flickr',
   'europeana',
   'met_museum',
+  'art_institute_chicago',
+  'cleveland_museum',
 ] as const;
 /** A source that ships with Trawl: the compiler checks each has an adapter and a simulator route. */
 export type BuiltinSourceId = (typeof SOURCE_IDS)[number];

@@ -9,9 +9,9 @@ import { type Harness, leftoverTempFiles, runEngine, startHarness } from './supp
 
 const VIDEO_SOURCES = ['pexels', 'pixabay', 'wikimedia_commons', 'nasa'];
 /** Sources whose service names a licence for every item (scrapers do not know one). */
-const LICENSED = ['pexels', 'pixabay', 'unsplash', 'openverse', 'wikimedia_commons', 'nasa', 'flickr', 'europeana', 'met_museum'];
+const LICENSED = ['pexels', 'pixabay', 'unsplash', 'openverse', 'wikimedia_commons', 'nasa', 'flickr', 'europeana', 'met_museum', 'art_institute_chicago', 'cleveland_museum'];
 /** Sources whose service names the author for every item in the simulator's data. */
-const AUTHORED = ['pexels', 'pixabay', 'unsplash', 'wikimedia_commons', 'flickr', 'europeana', 'met_museum'];
+const AUTHORED = ['pexels', 'pixabay', 'unsplash', 'wikimedia_commons', 'flickr', 'europeana', 'met_museum', 'art_institute_chicago'];
 
 let h: Harness;
 let report: JobReport;

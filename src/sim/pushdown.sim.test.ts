@@ -61,6 +61,8 @@ describe('filters asked of each service', () => {
     flickr: { license: '1,2,3,4,5,6,9,10,11,12,13,14,15,16', safe_search: '3', media: 'photos' },
     europeana: {},
     met_museum: {},
+    art_institute_chicago: { 'query[term][is_public_domain]': 'true' },
+    cleveland_museum: { cc0: '1' },
   };
 
   it.each(sources.map((source) => [source.id, source] as const))('%s sends its parameters for the filters it declares', async (id, source) => {
@@ -85,12 +87,14 @@ describe('filters asked of each service', () => {
       flickr: '1',
       europeana: null,
       met_museum: null,
+      art_institute_chicago: null,
+      cleveland_museum: null,
     });
   });
 
   it('asks a one-licence source nothing at all when its licence cannot pass, and Openverse for the CC codes only', async () => {
     const byOnly: Filters = { ...NO_FILTERS, license: ['cc-by', 'pexels'] };
-    for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa, SOURCES.met_museum]) expect(await sent(source, byOnly), source.id).toEqual([]);
+    for (const source of [SOURCES.pixabay, SOURCES.unsplash, SOURCES.nasa, SOURCES.met_museum, SOURCES.art_institute_chicago, SOURCES.cleveland_museum]) expect(await sent(source, byOnly), source.id).toEqual([]);
     expect(search(await sent(SOURCES.openverse, byOnly), 'openverse')).toMatchObject({ license: 'by' });
     expect(await sent(SOURCES.openverse, { ...NO_FILTERS, license: ['pexels'] })).toEqual([]);
     expect(search(await sent(SOURCES.flickr, byOnly), 'flickr')).toMatchObject({ license: '4,11' });

@@ -19,7 +19,7 @@ describe('source registry', () => {
 
   it('needs a key only for Pexels, Pixabay, Unsplash, Flickr and Europeana, and applies each TRAWL_ORIGIN_* override to its own source', () => {
     const { config } = fakeContext(new FakeHttp([]), { TRAWL_ORIGIN_OPENVERSE: 'http://127.0.0.1:9004' });
-    expect(SOURCE_LIST.map((s) => availability(s, config).ok)).toEqual([true, true, true, false, false, false, true, true, true, false, false, true]);
+    expect(SOURCE_LIST.map((s) => availability(s, config).ok)).toEqual([true, true, true, false, false, false, true, true, true, false, false, true, true, true]);
     expect(SOURCE_LIST.map((s) => apiOrigin(s, config))).toEqual([
       'https://www.google.com',
       'https://www.bing.com',
@@ -33,6 +33,8 @@ describe('source registry', () => {
       'https://api.flickr.com',
       'https://api.europeana.eu',
       'https://collectionapi.metmuseum.org',
+      'https://api.artic.edu',
+      'https://openaccess-api.clevelandart.org',
     ]);
   });
 

@@ -4,7 +4,9 @@
  * adapter file, one line here and its simulator route (docs/sources.md, "Adding a source").
  */
 import { type BuiltinSourceId, SOURCE_IDS } from '../domain.js';
+import { artInstituteChicagoSource } from './art-institute-chicago.source.js';
 import { bingImagesSource } from './bing-images.source.js';
+import { clevelandMuseumSource } from './cleveland-museum.source.js';
 import { duckduckgoImagesSource } from './duckduckgo-images.source.js';
 import { europeanaSource } from './europeana.source.js';
 import { flickrSource } from './flickr.source.js';
@@ -32,6 +34,8 @@ export const SOURCES = Object.freeze({
   flickr: flickrSource,
   europeana: europeanaSource,
   met_museum: metMuseumSource,
+  art_institute_chicago: artInstituteChicagoSource,
+  cleveland_museum: clevelandMuseumSource,
 } satisfies Record<BuiltinSourceId, Source>);
 
 /** Every source in the order `trawl sources` lists them and jobs start them (`SOURCE_IDS`). */

@@ -3,7 +3,9 @@
  * product's own registry (src/sources/registry.ts): a source without its simulator route does not build.
  */
 import type { BuiltinSourceId } from '../../domain.js';
+import { artInstituteChicagoRoute } from './art-institute-chicago.sim.js';
 import { bingImagesRoute } from './bing-images.sim.js';
+import { clevelandMuseumRoute } from './cleveland-museum.sim.js';
 import { duckduckgoImagesRoute } from './duckduckgo-images.sim.js';
 import { europeanaRoute } from './europeana.sim.js';
 import { flickrRoute } from './flickr.sim.js';
@@ -34,6 +36,8 @@ export const SIM_ROUTES = Object.freeze({
   flickr: flickrRoute,
   europeana: europeanaRoute,
   met_museum: metMuseumRoute,
+  art_institute_chicago: artInstituteChicagoRoute,
+  cleveland_museum: clevelandMuseumRoute,
 } satisfies Record<BuiltinSourceId, RouteModule>);
 
 /** The routes a simulator serves, in matching order. */
