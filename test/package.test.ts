@@ -209,8 +209,8 @@ describe("import { harvest } from 'trawl'", () => {
         "const options: HarvestOptions = { query: 'cats', sources: ['pexels'], type: 'all', limit: 2, timeouts: { job: '1m' }, onEvent };",
         'export const report: Promise<JobReport> = harvest(options);',
         "export const code = (err: unknown): string | undefined => (isTrawlError(err) ? err.code : err instanceof TrawlError ? 'never' : undefined);",
-        '// @ts-expect-error not a source id',
-        "void harvest({ query: 'cats', sources: ['flickr'] });",
+        '// @ts-expect-error a limit is a number',
+        "void harvest({ query: 'cats', limit: '2' });",
       ].join('\n'),
     );
     const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
