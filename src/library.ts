@@ -97,6 +97,7 @@ export async function harvest(options: HarvestOptions): Promise<JobReport> {
   const { runOneJob } = await import('./services/harvest.js');
   const { onEvent, signal } = options;
   const { report } = await runOneJob(config, request, {
+    sources: registry,
     ...(signal === undefined ? {} : { signal }),
     ...(onEvent === undefined ? {} : { watch: (bus) => bus.subscribe(onEvent) }),
   });

@@ -96,6 +96,7 @@ async function fetchCommand(query: string, flags: FetchFlags, io: CliIo): Promis
   );
   try {
     const { job, report } = await runOneJob(config, request, {
+      sources: registry,
       signal: cancel.signal,
       watch: (bus) => showProgress(bus, io.stderr),
       onCreated: (created, runtime) => (quit = () => quitJob(runtime, created, io)),

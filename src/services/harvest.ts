@@ -6,6 +6,7 @@ import { runJob } from '../engine/job-runner.js';
 import { reapAtStartup, sweepOrphans } from './reaper.js';
 import { type JobReport, buildReport } from './report.js';
 import { type Runtime, openRuntime } from './runtime.js';
+import type { Source } from '../sources/source.js';
 
 /** Records a new job (queued, its sources pending) and returns it. */
 export async function submitJob(runtime: Runtime, request: JobRequest): Promise<Job> {
@@ -40,16 +41,18 @@ export async function harvest(runtime: Runtime, request: JobRequest, options: { 
 
 /**
  * Runs one job start to finish with a runtime of its own, opened here and closed before it
- * resolves: what `trawl fetch` and the library's `harvest()` share. `watch` subscribes to the
+ * resolves: what `trawl fetch` and the library's `harvest()` share. `sources` is the registry the
+ * request was built with. `watch` subscribes to the
  * job's events for the run and returns its unsubscribe; `signal` cancels the job, which then
  * ends `cancelled` (resolved, not rejected).
  */
 export async function runOneJob(
   config: Config,
   request: JobRequest,
-  options: { signal?: AbortSignal; watch?: (bus: EventBus) => () => void; onCreated?: (job: Job, runtime: Runtime) => void } = {},
+  options: { sources: readonly Source[]; signal?: AbortSignal; watch?: (bus: EventBus) => () => void; onCreated?: (job: Job, runtime: Runtime) => void },
 ): Promise<{ job: Job; report: JobReport }> {
-  const runtime = await openRuntime(config);
+  // The registry the request was validated against: plugins are imported and checked once.
+  const runtime = await openRuntime(config, { sources: options.sources });
   const unwatch = options.watch?.(runtime.deps.bus);
   const { signal, onCreated } = options;
   try {
