@@ -6,7 +6,7 @@
  */
 import type { Candidate, LicenseCode } from '../domain.js';
 import { apiUrl } from './api-url.js';
-import { filtersOf } from './filter-params.js';
+import { filtersOf, licenseAllows } from './filter-params.js';
 import { licenseCodeOfUrl } from './license-codes.js';
 import { asRecord, httpUrl, type JsonRecord, parserOutdated, records, str } from './parse.js';
 import { sourceRequests } from './source-request.js';
@@ -34,10 +34,10 @@ export const europeanaSource: Source = {
 };
 
 async function* search(request: SearchRequest, context: SourceContext): AsyncGenerator<Candidate[], void, undefined> {
-  const license = filtersOf(request).license;
+  const filters = filtersOf(request);
   if (request.kind !== 'image' || request.limit <= 0) return;
   // Europeana is asked for open works only: when none of them could pass the filter, ask nothing.
-  if (license !== null && !OPEN_CODES.some((code) => license.includes(code))) return;
+  if (!OPEN_CODES.some((code) => licenseAllows(filters, code))) return;
   const key = requireKey({ id: 'europeana', keyVar: KEY_VAR }, context.config);
   const requests = sourceRequests(europeanaSource, context);
   const rows = Math.min(request.limit, MAX_ROWS);
